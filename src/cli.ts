@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** argv -> create (update and the rest come as commands); exit codes and the one-line error. */
+import { CliError } from './errors.js';
+import { create } from './create.js';
+import { helpText, parseArgs } from './options/flags.js';
+import { VERSION } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.run.help) {
+    process.stdout.write(helpText(VERSION));
+    return 0;
+  }
+  if (args.run.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  await create(args, {
+    out: (line) => process.stdout.write(line + '\n'),
+    interactive: Boolean(process.stdin.isTTY) && !args.run.yes,
+    cwd: process.cwd(),
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      process.stderr.write(`create-gin-app: ${err.message}\n`);
+      if (err.details) process.stderr.write(`\n${err.details}\n`);
+      process.exit(err.exitCode);
+    }
+    // Ctrl-C inside a prompt.
+    if (err instanceof Error && err.name === 'ExitPromptError') {
+      process.stderr.write('create-gin-app: cancelled, nothing was written\n');
+      process.exit(130);
+    }
+    process.stderr.write(`create-gin-app: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof Error && err.stack) process.stderr.write(`\n${err.stack}\n`);
+    process.exit(1);
+  },
+);

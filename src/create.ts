@@ -1,0 +1,97 @@
+/** `create-gin-app [dir]`: resolve answers, render, stage, verify, move into place. */
+import { basename, relative, resolve } from 'node:path';
+import { renderAnswersFile, ANSWERS_FILE } from './answers-file.js';
+import { CliError, usageError } from './errors.js';
+import { findGo, type GoToolchain } from './go-toolchain.js';
+import { equivalentCommand, type ParsedArgs } from './options/flags.js';
+import { inquirerAsker } from './options/prompts.js';
+import { resolveAnswers } from './options/resolve.js';
+import type { Answers } from './options/schema.js';
+import { compareGoVersions } from './options/validate.js';
+import { plan, requiredGo } from './plan.js';
+import { loadTemplates } from './templates/index.js';
+import { VERSION } from './version.js';
+import { verify } from './verify.js';
+import { checkTarget, stage, type FileToWrite } from './write.js';
+
+export const DEFAULT_DIR = 'gin-app';
+
+export interface Io {
+  out(line: string): void;
+  interactive: boolean;
+  cwd: string;
+}
+
+export async function create(args: ParsedArgs, io: Io): Promise<void> {
+  if (args.positionals.length > 1) throw usageError(`unexpected argument "${args.positionals[1]}" (one directory at most)`);
+  const asker = io.interactive ? await inquirerAsker() : undefined;
+  let dir = args.positionals[0];
+  if (dir === undefined) {
+    dir = asker ? await asker.text('Project directory', DEFAULT_DIR, (v) => (v.trim() ? true : 'a directory is needed')) : DEFAULT_DIR;
+  }
+  dir = dir.trim();
+  const target = resolve(io.cwd, dir);
+  const verifying = !args.run['no-verify'];
+  await checkTarget(target, Boolean(args.run.force));
+
+  const go = findGo();
+  const answers = await resolveAnswers({
+    given: args.answers,
+    ctx: { dirName: basename(target), localGo: go?.language },
+    minGo: (partial) => requiredGo(partial as Answers),
+    asker,
+  });
+  if (verifying && !args.run['dry-run']) checkToolchain(go, answers);
+
+  const { files } = plan(answers, loadTemplates());
+  const all: FileToWrite[] = [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION) }];
+  const shown = relative(io.cwd, target) || '.';
+
+  if (args.run['dry-run']) {
+    io.out(`Would create ${all.length} files in ${shown}:`);
+    for (const f of all) io.out(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+    return;
+  }
+
+  const staged = await stage(target, all);
+  const onSignal = () => {
+    staged.abort();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (verifying) await verify(staged.dir, { log: io.out });
+    await staged.commit();
+  } catch (err) {
+    staged.abort();
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  io.out(`Created module ${answers.module} in ${shown}${verifying ? ', verified' : ' (not verified: run go mod tidy before building)'}.`);
+  io.out('');
+  io.out('Next:');
+  io.out(`  cd ${shown}`);
+  io.out('  make run');
+  io.out(`  curl localhost:${answers.port}${answers.prefix}/ping`);
+  if (io.interactive) {
+    io.out('');
+    io.out('Same service, no questions asked (for CI and scripts):');
+    io.out(`  ${equivalentCommand(dir, answers)}`);
+  }
+}
+
+function checkToolchain(go: GoToolchain | undefined, answers: Answers): void {
+  if (!go) {
+    throw new CliError('Go toolchain not found on PATH: install Go (https://go.dev/dl) or pass --no-verify', 1);
+  }
+  if (compareGoVersions(go.version, answers.go) < 0) {
+    throw new CliError(
+      `the local Go toolchain (${go.raw}) is older than go ${answers.go} in go.mod: install a newer Go, pass an older --go, or pass --no-verify`,
+      1,
+    );
+  }
+}

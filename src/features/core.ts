@@ -1,0 +1,35 @@
+import type { Feature } from './feature.js';
+
+/** The service every answer set gets: config, server, health, static assets, Makefile. */
+export const core: Feature = {
+  name: 'core',
+  applies: () => true,
+  // gin v1.12.0 declares go 1.25.0.
+  minGo: '1.25.0',
+  goModules: [{ path: 'github.com/gin-gonic/gin', version: 'v1.12.0' }],
+  data: (answers) => ({
+    binary: binaryName(answers.module),
+    limits: LIMITS,
+  }),
+};
+
+/**
+ * Server limits: Go config defaults, and (through the templates) the reverse
+ * proxy's matching body size and timeouts, come from this one place.
+ */
+export const LIMITS = {
+  maxBodyBytes: 1 << 20,
+  maxHeaderBytes: 1 << 20,
+  readHeaderTimeout: '5s',
+  readTimeout: '15s',
+  writeTimeout: '30s',
+  idleTimeout: '60s',
+  shutdownTimeout: '20s',
+} as const;
+
+/** Last module path element, skipping a major-version suffix (example.com/x/v2 -> x). */
+export function binaryName(module: string): string {
+  const parts = module.split('/');
+  const last = parts.length > 1 && /^v\d+$/.test(parts.at(-1)!) ? parts.at(-2)! : parts.at(-1)!;
+  return last.replace(/[^A-Za-z0-9._-]/g, '-') || 'server';
+}

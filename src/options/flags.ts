@@ -1,0 +1,121 @@
+/** argv -> raw answers and run flags, driven by the schema; also renders --help. */
+import { usageError } from '../errors.js';
+import { findOption, options, runFlags, type Answers, type RunFlagName } from './schema.js';
+
+export interface ParsedArgs {
+  positionals: string[];
+  /** Answers given on the command line, already validated by the schema. */
+  answers: Partial<Answers>;
+  run: Partial<Record<Exclude<RunFlagName, 'set'>, true>>;
+}
+
+function setAnswer(answers: Partial<Answers>, name: string, raw: string | boolean, via: string): void {
+  const spec = findOption(name);
+  if (!spec) throw usageError(`unknown option ${via} (see --help)`);
+  if (spec.boolean && typeof raw === 'string') {
+    if (raw !== 'true' && raw !== 'false') throw usageError(`${via} must be true or false (got "${raw}")`);
+    raw = raw === 'true';
+  }
+  if (!spec.boolean && typeof raw === 'boolean') throw usageError(`--${spec.flag} needs a value`);
+  (answers as Record<string, unknown>)[spec.key] = spec.parse(raw);
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const result: ParsedArgs = { positionals: [], answers: {}, run: {} };
+  const shorts = new Map<string, string>(runFlags.flatMap((f) => ('short' in f ? [[f.short, f.name]] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      result.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!token.startsWith('-') || token === '-') {
+      result.positionals.push(token);
+      continue;
+    }
+    let name: string;
+    let inline: string | undefined;
+    if (token.startsWith('--')) {
+      const eq = token.indexOf('=');
+      name = eq === -1 ? token.slice(2) : token.slice(2, eq);
+      inline = eq === -1 ? undefined : token.slice(eq + 1);
+    } else {
+      const long = shorts.get(token.slice(1));
+      if (!long) throw usageError(`unknown option ${token} (see --help)`);
+      name = long;
+    }
+    const takeValue = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw usageError(`--${name} needs a value`);
+      i++;
+      return next;
+    };
+
+    if (name === 'set') {
+      const pair = takeValue();
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw usageError(`--set needs key=value (got "${pair}")`);
+      setAnswer(result.answers, pair.slice(0, eq), pair.slice(eq + 1), `--set ${pair.slice(0, eq)}`);
+      continue;
+    }
+    const runFlag = runFlags.find((f) => f.name === name);
+    if (runFlag) {
+      if (inline !== undefined) throw usageError(`--${name} takes no value`);
+      result.run[runFlag.name as Exclude<RunFlagName, 'set'>] = true;
+      continue;
+    }
+    const spec = findOption(name);
+    if (spec && spec.flag === name) {
+      setAnswer(result.answers, name, spec.boolean ? (inline ?? true) : takeValue(), `--${name}`);
+      continue;
+    }
+    const negated = name.startsWith('no-') ? findOption(name.slice(3)) : undefined;
+    if (negated?.boolean && negated.flag === name.slice(3) && inline === undefined) {
+      setAnswer(result.answers, negated.flag, false, `--${name}`);
+      continue;
+    }
+    throw usageError(`unknown option --${name} (see --help)`);
+  }
+  return result;
+}
+
+/** One-line command that reproduces these answers without prompts. */
+export function equivalentCommand(dir: string, answers: Answers): string {
+  const parts = ['npx', 'create-gin-app', shellQuote(dir)];
+  for (const spec of options) {
+    const value = answers[spec.key];
+    if (spec.boolean) parts.push(value ? `--${spec.flag}` : `--no-${spec.flag}`);
+    else parts.push(`--${spec.flag}`, shellQuote(String(value)));
+  }
+  parts.push('--yes');
+  return parts.join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function helpText(version: string): string {
+  const rows: [string, string][] = [];
+  for (const spec of options) {
+    const flag = spec.boolean ? `--${spec.flag} / --no-${spec.flag}` : `--${spec.flag} ${spec.arg ?? ''}`.trim();
+    const choices = spec.choices ? ` (${spec.choices.join('|')})` : '';
+    rows.push([flag, `${spec.help}${choices} [default: ${spec.helpDefault}]`]);
+  }
+  for (const f of runFlags) {
+    const flag = ('short' in f ? `-${f.short}, ` : '') + `--${f.name}` + ('arg' in f ? ` ${f.arg}` : '');
+    rows.push([flag, f.help]);
+  }
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    `create-gin-app ${version}: scaffold a production-hardened Go Gin service and prove that it builds`,
+    '',
+    'Usage:',
+    '  create-gin-app [dir] [options]',
+    '',
+    'Options:',
+    ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),
+    '',
+  ].join('\n');
+}

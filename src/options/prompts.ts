@@ -1,0 +1,34 @@
+/** Asks only for what flags did not give. The prompt library is loaded only here. */
+import type { AnyOption } from './schema.js';
+
+export interface Asker {
+  text(message: string, def: string, validate: (value: string) => string | true): Promise<string>;
+  confirm(message: string, def: boolean): Promise<boolean>;
+  select(message: string, choices: readonly string[], def: string): Promise<string>;
+}
+
+export async function inquirerAsker(): Promise<Asker> {
+  const { input, confirm, select } = await import('@inquirer/prompts');
+  return {
+    text: (message, def, validate) => input({ message, default: def, validate }),
+    confirm: (message, def) => confirm({ message, default: def }),
+    select: (message, choices, def) => select({ message, choices: choices.map((value) => ({ value })), default: def }),
+  };
+}
+
+/** Asks one schema option, validating with the same parser the flags use. */
+export async function ask(asker: Asker, spec: AnyOption, def: unknown): Promise<unknown> {
+  const message = spec.prompt!;
+  const s = spec as { boolean?: true; choices?: readonly string[] };
+  if (s.boolean) return asker.confirm(message, Boolean(def));
+  if (s.choices) return spec.parse(await asker.select(message, s.choices, String(def)));
+  const answer = await asker.text(message, String(def), (value) => {
+    try {
+      spec.parse(value);
+      return true;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  });
+  return spec.parse(answer);
+}
