@@ -20,7 +20,7 @@ export async function resolveAnswers({ given, ctx, minGo, asker }: ResolveOption
     if (spec.key in answers) continue;
     const full: DefaultsContext = { ...ctx, minGo: minGo(answers) };
     const def = spec.default(full, answers);
-    (answers as Record<string, unknown>)[spec.key] = asker && spec.prompt ? await ask(asker, spec, def) : def;
+    (answers as Record<string, unknown>)[spec.key] = asker && spec.prompt && (spec.when?.(answers) ?? true) ? await ask(asker, spec, def) : def;
   }
   checkAnswers(answers as Answers, { ...ctx, minGo: minGo(answers) });
   return answers as Answers;

@@ -3,6 +3,7 @@
  * validation, --help and the answers stored in gin-app.json.
  * Adding an option is one entry here plus the templates of its feature.
  */
+import { usageError } from '../errors.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
@@ -10,8 +11,20 @@ export interface Answers {
   module: string;
   port: number;
   prefix: string;
+  db: Database;
+  redis: boolean;
+  nginx: boolean;
+  dockerBase: DockerBase;
+  pprof: boolean;
+  pprofPort: number;
+  syslog: boolean;
   go: string;
 }
+
+export const DATABASES = ['sqlite', 'mysql', 'postgres', 'none'] as const;
+export type Database = (typeof DATABASES)[number];
+export const DOCKER_BASES = ['distroless', 'alpine', 'scratch'] as const;
+export type DockerBase = (typeof DOCKER_BASES)[number];
 
 /** Facts about the surroundings that defaults are derived from. */
 export interface DefaultsContext {
@@ -36,6 +49,8 @@ export interface OptionSpec<K extends keyof Answers = keyof Answers> {
   help: string;
   /** Question asked interactively; options without one are never prompted. */
   prompt?: string;
+  /** Ask only when this holds for the answers so far (e.g. the pprof port only with pprof on). */
+  when?(partial: Partial<Answers>): boolean;
   /** Default shown in --help. */
   helpDefault: string;
   default(ctx: DefaultsContext, partial: Partial<Answers>): Answers[K];
@@ -49,6 +64,18 @@ const asString = (raw: Raw, flag: string): string => {
   if (typeof raw !== 'string') throw new TypeError(`--${flag} takes a value`);
   return raw;
 };
+
+const asBoolean = (raw: Raw): boolean => raw === true || raw === 'true';
+
+function choice<T extends string>(choices: readonly T[], flag: string) {
+  return (raw: Raw): T => {
+    const value = asString(raw, flag).trim();
+    if (!(choices as readonly string[]).includes(value)) {
+      throw usageError(`--${flag} must be one of ${choices.join(', ')} (got "${value}")`);
+    }
+    return value as T;
+  };
+}
 
 function option<K extends keyof Answers>(spec: OptionSpec<K>): OptionSpec<K> {
   return spec;
@@ -85,6 +112,84 @@ export const options = [
     default: () => '/api/v1',
     parse: (raw) => parsePrefix(asString(raw, 'prefix')),
   }),
+  option({
+    key: 'db',
+    flag: 'db',
+    arg: '<name>',
+    choices: DATABASES,
+    help: 'database (sqlite is embedded, pure Go)',
+    helpDefault: 'sqlite',
+    prompt: 'Database',
+    default: () => 'sqlite',
+    parse: choice(DATABASES, 'db'),
+  }),
+  option({
+    key: 'redis',
+    flag: 'redis',
+    boolean: true,
+    help: 'Redis client',
+    helpDefault: 'off',
+    prompt: 'Add a Redis client?',
+    default: () => false,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'nginx',
+    flag: 'nginx',
+    boolean: true,
+    help: 'nginx config whose location matches the route group',
+    helpDefault: 'on',
+    prompt: 'Generate an nginx config?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'dockerBase',
+    flag: 'docker-base',
+    arg: '<name>',
+    choices: DOCKER_BASES,
+    help: 'final image of the Dockerfile',
+    helpDefault: 'distroless',
+    prompt: 'Docker base image',
+    default: () => 'distroless',
+    parse: choice(DOCKER_BASES, 'docker-base'),
+  }),
+  option({
+    key: 'pprof',
+    flag: 'pprof',
+    boolean: true,
+    help: 'pprof listener, always on 127.0.0.1 (--no-pprof turns it off)',
+    helpDefault: 'on',
+    prompt: 'Serve pprof on a localhost-only port?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'pprofPort',
+    flag: 'pprof-port',
+    arg: '<n>',
+    help: 'pprof port',
+    helpDefault: '6060',
+    prompt: 'pprof port',
+    when: (partial) => partial.pprof !== false,
+    default: () => 6060,
+    parse: (raw) => parsePort(asString(raw, 'pprof-port'), 'pprof-port'),
+    check: (answers) =>
+      answers.pprof && answers.pprofPort === answers.port
+        ? `--pprof-port ${answers.pprofPort} must differ from --port`
+        : undefined,
+  }),
+  option({
+    key: 'syslog',
+    flag: 'syslog',
+    boolean: true,
+    help: 'syslog wiring for both Gin writers (address chosen at run time)',
+    helpDefault: 'on',
+    prompt: 'Wire logs to syslog when SYSLOG_ADDR is set?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  // Last: its default and check depend on the features the answers above turn on.
   option({
     key: 'go',
     flag: 'go',
