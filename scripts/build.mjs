@@ -2,7 +2,7 @@
 // precompiled here, so the published CLI ships only the Handlebars runtime;
 // the prompt library and execa land in chunks loaded only when needed.
 import { build } from 'esbuild';
-import { rmSync, readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { readTemplateSources } from '../src/templates/load.ts';
@@ -42,10 +42,11 @@ const precompiledTemplates = {
   },
 };
 
-rmSync(`${root}dist`, { recursive: true, force: true });
+// Build next to dist/ and swap it in, so a CLI running from dist/ never sees it half-written.
+const staging = `${root}dist.${process.pid}`;
 await build({
   entryPoints: { cli: `${root}src/cli.ts` },
-  outdir: `${root}dist`,
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -60,3 +61,5 @@ await build({
   plugins: [precompiledTemplates],
   logLevel: 'warning',
 });
+rmSync(`${root}dist`, { recursive: true, force: true });
+renameSync(staging, `${root}dist`);

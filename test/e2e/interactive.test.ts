@@ -1,0 +1,81 @@
+/** The real prompts, driven through a pseudo-terminal (script(1)), answering each question. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli, snapshot, tempDir } from '../helpers/cli.js';
+
+// Question text -> keys to type. "\r" is Enter; "\x1b[B" is arrow-down.
+const answers: [string, string][] = [
+  ['Project directory', 'shop\r'],
+  ['Go module path', 'example.com/acme/shop\r'],
+  ['HTTP port', '9090\r'],
+  ['Route group prefix', '/v2/shop-api/\r'],
+  ['Database', '\x1b[B\r'], // sqlite -> mysql
+  ['Add a Redis client?', 'y\r'],
+  ['Generate an nginx config?', 'n\r'],
+  ['Docker base image', '\x1b[B\r'], // distroless -> alpine
+  ['Serve pprof on a localhost-only port?', '\r'],
+  ['pprof port', '7070\r'],
+  ['Wire logs to syslog', 'n\r'],
+];
+
+function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+describe('interactive prompts in a terminal', () => {
+  it('asks each question, writes the answers and prints the equivalent command', async () => {
+    const cwd = tempDir('cga-pty-');
+    // script gives the CLI a real pseudo-terminal on stdin and stdout.
+    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --no-verify`, '/dev/null'], {
+      cwd,
+      env: { ...process.env, TERM: 'xterm', COLUMNS: '120' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    let next = 0;
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      screen += stripAnsi(d.toString());
+      // Answer each question once, in order, when it appears.
+      while (next < answers.length && screen.lastIndexOf(answers[next]![0]) !== -1) {
+        const [question, keys] = answers[next]!;
+        screen = screen.slice(screen.lastIndexOf(question) + question.length);
+        next++;
+        setTimeout(() => child.stdin.write(keys), 100 * next);
+        break;
+      }
+    });
+    let all = '';
+    child.stdout.on('data', (d: Buffer) => (all += stripAnsi(d.toString())));
+    const code = await exited;
+    clearTimeout(timer);
+    expect(next, `stuck before "${answers[next]?.[0]}":\n${all}`).toBe(answers.length);
+    expect(code, all).toBe(0);
+
+    const file = JSON.parse(readFileSync(join(cwd, 'shop', 'gin-app.json'), 'utf8'));
+    expect(file.answers).toMatchObject({
+      module: 'example.com/acme/shop',
+      port: 9090,
+      prefix: '/v2/shop-api',
+      db: 'mysql',
+      redis: true,
+      nginx: false,
+      dockerBase: 'alpine',
+      pprof: true,
+      pprofPort: 7070,
+      syslog: false,
+    });
+
+    // The printed one-liner regenerates the same service without questions.
+    const command = /npx create-gin-app (.+ --yes)/.exec(all)?.[1];
+    expect(command, all).toBeDefined();
+    const args = command!.split(' ');
+    const again = tempDir('cga-pty-again-');
+    const rerun = await runCli([...args, '--no-verify'], { cwd: again });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(snapshot(join(again, 'shop'))).toEqual(snapshot(join(cwd, 'shop')));
+  });
+});
