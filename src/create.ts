@@ -43,33 +43,14 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   });
   if (verifying && !args.run['dry-run']) checkToolchain(go, answers);
 
-  const { files } = plan(answers, loadTemplates());
-  const all: FileToWrite[] = [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION) }];
   const shown = relative(io.cwd, target) || '.';
-
   if (args.run['dry-run']) {
-    io.out(`Would create ${all.length} files in ${shown}:`);
-    for (const f of all) io.out(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
+    const files = renderFiles(answers);
+    io.out(`Would create ${files.length} files in ${shown}:`);
+    for (const f of files) io.out(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
     return;
   }
-
-  const staged = await stage(target, all);
-  const onSignal = () => {
-    staged.abort();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    if (verifying) await verify(staged.dir, { log: io.out });
-    await staged.commit();
-  } catch (err) {
-    staged.abort();
-    throw err;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  await generate({ target, answers, verify: verifying, log: io.out });
 
   io.out(`Created module ${answers.module} in ${shown}${verifying ? ', verified' : ' (not verified: run go mod tidy before building)'}.`);
   io.out('');
@@ -84,7 +65,45 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   }
 }
 
-function checkToolchain(go: GoToolchain | undefined, answers: Answers): void {
+/** Every file of the service: the rendered templates and gin-app.json. */
+export function renderFiles(answers: Answers): FileToWrite[] {
+  const { files } = plan(answers, loadTemplates());
+  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION) }];
+}
+
+export interface GenerateOptions {
+  target: string;
+  answers: Answers;
+  verify: boolean;
+  log(line: string): void;
+}
+
+/**
+ * Renders, stages, verifies and moves the service into place: the one
+ * pipeline behind the CLI and the plop generator. On failure or Ctrl-C the
+ * target is left as it was.
+ */
+export async function generate({ target, answers, verify: verifying, log }: GenerateOptions): Promise<void> {
+  const staged = await stage(target, renderFiles(answers));
+  const onSignal = () => {
+    staged.abort();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (verifying) await verify(staged.dir, { log });
+    await staged.commit();
+  } catch (err) {
+    staged.abort();
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function checkToolchain(go: GoToolchain | undefined, answers: Answers): void {
   if (!go) {
     throw new CliError('Go toolchain not found on PATH: install Go (https://go.dev/dl) or pass --no-verify', 1);
   }

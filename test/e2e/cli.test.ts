@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, reason, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, CLI, reason, runCli, snapshot, tempDir } from '../helpers/cli.js';
 
 interface BadCase {
   name: string;
@@ -155,7 +155,7 @@ describe('Go toolchain problems are clear and leave nothing behind', () => {
     const child = spawn(process.execPath, [CLI, 'svc', '--yes'], {
       cwd,
       detached: true, // its own process group, as a terminal's foreground job
-      env: { ...process.env, GOPROXY: `http://127.0.0.1:${port}`, GOMODCACHE: tempDir('cga-modcache-'), GOFLAGS: '-modcacherw' },
+      env: cleanEnv({ GOPROXY: `http://127.0.0.1:${port}`, GOMODCACHE: tempDir('cga-modcache-'), GOFLAGS: '-modcacherw' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, CLI, runCli, snapshot, tempDir } from '../helpers/cli.js';
 
 // Question text -> keys to type. "\r" is Enter; "\x1b[B" is arrow-down.
 const answers: [string, string][] = [
@@ -30,7 +30,7 @@ describe('interactive prompts in a terminal', () => {
     // script gives the CLI a real pseudo-terminal on stdin and stdout.
     const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --no-verify`, '/dev/null'], {
       cwd,
-      env: { ...process.env, TERM: 'xterm', COLUMNS: '120' },
+      env: cleanEnv({ TERM: 'xterm', COLUMNS: '120' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';

@@ -30,7 +30,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
   return new Promise((resolvePromise, reject) => {
     const spawnOpts: SpawnOptions = {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: cleanEnv(opts.env),
       stdio: [opts.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     };
     const child = spawn(cmd, args, spawnOpts);
@@ -51,6 +51,18 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
       resolvePromise({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * The environment for a child process: ours plus overrides, without the
+ * NODE_OPTIONS that this repo's .npmrc sets for `npx plop` (users run the
+ * CLI without a TypeScript loader, so tests do too).
+ */
+export function cleanEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+  delete env.NODE_OPTIONS;
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return env;
 }
 
 export function runCli(args: readonly string[], opts: RunOptions): Promise<RunResult> {

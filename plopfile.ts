@@ -1,0 +1,64 @@
+/**
+ * The same generator for `npm run plop` (plop's own prompts): questions come
+ * from the options schema, and the one action runs the CLI's pipeline
+ * (render, stage, verify, move into place).
+ */
+import { basename, resolve } from 'node:path';
+import type { NodePlopAPI } from 'node-plop';
+import { checkToolchain, DEFAULT_DIR, generate } from './src/create.js';
+import { findGo } from './src/go-toolchain.js';
+import { resolveAnswers } from './src/options/resolve.js';
+import { options, type Answers } from './src/options/schema.js';
+import { requiredGo } from './src/plan.js';
+import { checkTarget } from './src/write.js';
+
+export default function (plop: NodePlopAPI): void {
+  const go = findGo();
+  const ctx = (dir: string) => ({ dirName: basename(resolve(dir)), localGo: go?.language });
+  const validate = (spec: (typeof options)[number]) => (value: unknown) => {
+    try {
+      spec.parse(value as string);
+      return true;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+
+  plop.setActionType('create-gin-app', async (data) => {
+    const { dir, verify, ...given } = data as Record<string, unknown>;
+    const target = resolve(String(dir));
+    await checkTarget(target, false);
+    const answers = await resolveAnswers({
+      given: given as Partial<Answers>,
+      ctx: ctx(String(dir)),
+      minGo: (partial) => requiredGo(partial as Answers),
+    });
+    if (verify !== false) checkToolchain(go, answers);
+    await generate({ target, answers, verify: verify !== false, log: (line) => console.log(line) });
+    return `${answers.module} in ${String(dir)}`;
+  });
+
+  plop.setGenerator('service', {
+    description: 'a production-hardened Go Gin service',
+    prompts: [
+      { type: 'input', name: 'dir', message: 'Project directory', default: DEFAULT_DIR },
+      ...options
+        .filter((spec) => spec.prompt)
+        // No `when` conditions: plop cannot bypass a conditional prompt from the command line.
+        .map((spec) => {
+          const s = spec as { boolean?: true; choices?: readonly string[] } & typeof spec;
+          return {
+            type: s.boolean ? 'confirm' : s.choices ? 'list' : 'input',
+            name: spec.key,
+            message: spec.prompt!,
+            choices: s.choices,
+            default: (partial: Partial<Answers> & { dir: string }) =>
+              spec.default({ ...ctx(partial.dir), minGo: requiredGo(undefined) }, partial),
+            ...(s.boolean ? {} : { validate: validate(spec), filter: (v: string) => spec.parse(v) }),
+          };
+        }),
+      { type: 'confirm', name: 'verify', message: 'Verify with the Go toolchain?', default: true },
+    ],
+    actions: [{ type: 'create-gin-app' }],
+  });
+}

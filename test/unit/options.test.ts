@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { equivalentCommand, helpText, parseArgs } from '../../src/options/flags.js';
+import { resolveAnswers } from '../../src/options/resolve.js';
+import { options, type Answers } from '../../src/options/schema.js';
+import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
+import type { Asker } from '../../src/options/prompts.js';
+
+const ctx = { dirName: 'My Service', localGo: '1.26.0' };
+const minGo = () => '1.25.0';
+
+describe('validation', () => {
+  it('normalises prefixes to one leading slash and no trailing one', () => {
+    expect(parsePrefix('api/v1/')).toBe('/api/v1');
+    expect(parsePrefix('//v2/orders-api//')).toBe('/v2/orders-api');
+    for (const bad of ['/', '', '/a//b', '/a/./b', '/a b', '/a%20b', '/a/*x', '/a/:id', '/a?x', '/a#b', '/debug', '/readyz/x', '/ä']) {
+      expect(() => parsePrefix(bad), bad).toThrow(/invalid prefix/);
+    }
+  });
+
+  it('accepts module paths Go accepts and rejects the rest', () => {
+    for (const ok of ['demo', 'example.com/acme/svc', 'github.com/a/b/v2', 'x_y~z']) expect(parseModulePath(ok)).toBe(ok);
+    for (const bad of ['', 'a b', '/a', 'a/', 'a//b', '.a', 'a.', 'a/.b', 'ünï']) expect(() => parseModulePath(bad), bad).toThrow(/invalid module path/);
+    expect(moduleFromDirName('My Service!')).toBe('my-service');
+  });
+
+  it('checks ports and Go versions', () => {
+    expect(parsePort('8080')).toBe(8080);
+    for (const bad of ['0', '1023', '65536', '8080.5', '-1', 'x', '']) expect(() => parsePort(bad), bad).toThrow(/--port/);
+    expect(parseGoVersion('go1.26')).toBe('1.26.0');
+    expect(parseGoVersion('1.25.3')).toBe('1.25.3');
+    expect(() => parseGoVersion('2.0')).toThrow(/invalid Go version/);
+    expect(compareGoVersions('1.26.0', '1.25.9')).toBeGreaterThan(0);
+    expect(compareGoVersions('1.25.0', '1.25.0')).toBe(0);
+  });
+});
+
+describe('flags', () => {
+  it('parses values, --x=y, booleans, negations, --set and short flags', () => {
+    const parsed = parseArgs(['svc', '--port=9000', '--prefix', 'v2', '--no-redis', '--nginx', '--set', 'docker-base=alpine', '--set', 'pprofPort=7000', '-y']);
+    expect(parsed.positionals).toEqual(['svc']);
+    expect(parsed.answers).toEqual({ port: 9000, prefix: '/v2', redis: false, nginx: true, dockerBase: 'alpine', pprofPort: 7000 });
+    expect(parsed.run).toEqual({ yes: true });
+  });
+
+  it('round-trips the equivalent command', async () => {
+    const answers = await resolveAnswers({ given: { port: 9001, redis: true, db: 'postgres' }, ctx, minGo });
+    const command = equivalentCommand('my dir', answers);
+    expect(command).toContain("'my dir'");
+    const argv = command.replace("'my dir'", 'mydir').split(' ').slice(2);
+    const reparsed = parseArgs(argv);
+    expect(reparsed.positionals).toEqual(['mydir']);
+    expect(reparsed.answers).toEqual(answers);
+    expect(reparsed.run.yes).toBe(true);
+  });
+
+  it('documents every schema option in --help', () => {
+    const help = helpText('1.2.3');
+    for (const spec of options) expect(help).toContain(`--${spec.flag}`);
+    expect(help).toContain('--no-pprof');
+  });
+});
+
+describe('resolving answers', () => {
+  it('fills defaults in schema order, derived from the context', async () => {
+    const answers = await resolveAnswers({ given: {}, ctx, minGo });
+    expect(answers).toEqual<Answers>({
+      module: 'my-service',
+      port: 8080,
+      prefix: '/api/v1',
+      db: 'sqlite',
+      redis: false,
+      nginx: true,
+      dockerBase: 'distroless',
+      pprof: true,
+      pprofPort: 6060,
+      syslog: true,
+      go: '1.26.0',
+    });
+  });
+
+  it('falls back to the oldest supported Go without a local toolchain', async () => {
+    const answers = await resolveAnswers({ given: {}, ctx: { dirName: 'x' }, minGo });
+    expect(answers.go).toBe('1.25.0');
+  });
+
+  it('asks only for what flags did not give, and skips questions whose condition fails', async () => {
+    const asked: string[] = [];
+    const asker: Asker = {
+      text: async (message, def, validate) => {
+        asked.push(message);
+        expect(validate('not a module')).not.toBe(true);
+        return message === 'Go module path' ? 'example.com/x' : def;
+      },
+      confirm: async (message, def) => (asked.push(message), message.startsWith('Serve pprof') ? false : def),
+      select: async (message, _choices, def) => (asked.push(message), def),
+    };
+    const answers = await resolveAnswers({ given: { port: 9999 }, ctx, minGo, asker });
+    expect(asked).not.toContain('HTTP port');
+    expect(asked).not.toContain('pprof port');
+    expect(asked).toContain('Go module path');
+    expect(answers).toMatchObject({ module: 'example.com/x', port: 9999, pprof: false });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { features } from '../../src/features/index.js';
+import type { Feature } from '../../src/features/feature.js';
+import { plan, requiredGo } from '../../src/plan.js';
+import { resolveAnswers } from '../../src/options/resolve.js';
+import { DATABASES, DOCKER_BASES, type Answers } from '../../src/options/schema.js';
+import { outputPath } from '../../src/templates/helpers.js';
+import { loadTemplates, readTemplateSources } from '../../src/templates/load.js';
+
+const templates = loadTemplates();
+
+async function answers(given: Partial<Answers> = {}): Promise<Answers> {
+  return resolveAnswers({ given, ctx: { dirName: 'svc', localGo: '1.26.0' }, minGo: (p) => requiredGo(p as Answers) });
+}
+
+describe('templates', () => {
+  it('names dotfiles with a leading underscore and drops .hbs', () => {
+    expect(outputPath('_gitignore')).toBe('.gitignore');
+    expect(outputPath('internal/x/_env.example.hbs')).toBe('internal/x/.env.example');
+    expect(outputPath('cmd/server/run.go.hbs')).toBe('cmd/server/run.go');
+    expect(outputPath('a_b/c_d.go')).toBe('a_b/c_d.go');
+  });
+
+  it('keeps conditionals out of Go import blocks', () => {
+    for (const [feature, files] of Object.entries(readTemplateSources())) {
+      for (const [path, source] of Object.entries(files)) {
+        if (!/\.go(\.hbs)?$/.test(path)) continue;
+        for (const block of source.match(/^import \([\s\S]*?^\)/gm) ?? []) {
+          expect(block, `${feature}/${path}`).not.toMatch(/\{\{[#/^]|\{\{else/);
+        }
+      }
+    }
+  });
+
+  it('has a folder for every feature and a feature for every folder', () => {
+    expect(Object.keys(readTemplateSources()).sort()).toEqual(features.map((f) => f.name).filter((n) => n in templates).sort());
+    for (const folder of Object.keys(templates)) expect(features.map((f) => f.name)).toContain(folder);
+  });
+
+  it('renders every value of every option without leaving template syntax behind', async () => {
+    const sets: Partial<Answers>[] = [
+      {},
+      ...DATABASES.map((db) => ({ db })),
+      ...DOCKER_BASES.map((dockerBase) => ({ dockerBase })),
+      { redis: true, nginx: false, pprof: false, syslog: false },
+      { redis: false, nginx: true, pprof: true, syslog: true, prefix: '/v2/orders-api', port: 9000 },
+    ];
+    for (const given of sets) {
+      const p = plan(await answers(given), templates);
+      expect(p.files.length).toBeGreaterThan(10);
+      for (const f of p.files) {
+        expect(f.content, `${f.path} with ${JSON.stringify(given)}`).not.toMatch(/\{\{|\}\}\}/);
+      }
+    }
+  });
+
+  it('renders go.mod from the pinned modules of the features that apply', async () => {
+    const p = plan(await answers({ module: 'example.com/acme/svc' }), templates);
+    const gomod = p.files.find((f) => f.path === 'go.mod')!.content;
+    expect(gomod).toMatch(/^module example\.com\/acme\/svc$/m);
+    expect(gomod).toMatch(/^go 1\.26\.0$/m);
+    expect(gomod).toMatch(/^\tgithub\.com\/gin-gonic\/gin v1\.12\.0$/m);
+    expect(gomod).not.toMatch(/latest|master/);
+  });
+
+  it('rejects two features that render the same file', async () => {
+    const a: Feature = { name: 'a', applies: () => true };
+    const b: Feature = { name: 'b', applies: () => true };
+    const set = { a: { 'x.go': () => 'a' }, b: { 'x.go': () => 'b' } };
+    const original = [...features];
+    const given = await answers();
+    (features as Feature[]).splice(0, features.length, a, b);
+    try {
+      expect(() => plan(given, set)).toThrow(/features a and b both render x\.go/);
+    } finally {
+      (features as Feature[]).splice(0, features.length, ...original);
+    }
+  });
+
+  it('asks for the newest minimum Go of the features that apply', () => {
+    expect(requiredGo(undefined, [
+      { name: 'x', applies: () => true, minGo: '1.25.0' },
+      { name: 'y', applies: () => false, minGo: '1.27.0' },
+    ])).toBe('1.27.0');
+  });
+});
