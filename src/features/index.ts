@@ -1,5 +1,7 @@
 import { core } from './core.js';
+import { docker } from './docker.js';
 import type { Feature } from './feature.js';
+import { nginx } from './nginx.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core];
+export const features: readonly Feature[] = [core, docker, nginx];

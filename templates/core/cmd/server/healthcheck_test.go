@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// serveOn starts h on a free loopback port and returns the port.
+func serveOn(t *testing.T, h http.Handler) int {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(port)
+	return n
+}
+
+func TestHealthcheckMode(t *testing.T) {
+	healthy := serveOn(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"status":"ok"}`)
+	}))
+	unhealthy := serveOn(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	closed := freePort(t)
+
+	cases := []struct {
+		name string
+		port int
+		ok   bool
+	}{
+		{"healthy", healthy, true},
+		{"unhealthy", unhealthy, false},
+		{"nothing listening", closed, false},
+	}
+	for _, c := range cases {
+		// Through run, as the container's HEALTHCHECK calls it: PORT from the environment.
+		env := map[string]string{"PORT": strconv.Itoa(c.port)}
+		err := run(context.Background(), []string{"server", "-healthcheck"}, func(k string) string { return env[k] }, io.Discard)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: -healthcheck returned %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}
