@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** argv -> create (update and the rest come as commands); exit codes and the one-line error. */
+/** argv -> create | update; exit codes and the one-line error, nothing else. */
 import { CliError } from './errors.js';
 import { create } from './create.js';
 import { helpText, parseArgs } from './options/flags.js';
@@ -15,11 +15,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  await create(args, {
-    out: (line) => process.stdout.write(line + '\n'),
+  const io = {
+    out: (line: string) => process.stdout.write(line + '\n'),
     interactive: Boolean(process.stdin.isTTY) && !args.run.yes,
     cwd: process.cwd(),
-  });
+  };
+  if (args.positionals[0] === 'update') {
+    const { update } = await import('./update/index.js');
+    await update(args, io);
+  } else {
+    await create(args, io);
+  }
   return 0;
 }
 

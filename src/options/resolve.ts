@@ -5,6 +5,8 @@ import { options, type Answers, type DefaultsContext } from './schema.js';
 
 export interface ResolveOptions {
   given: Partial<Answers>;
+  /** Defaults that win over the schema's (update: the stored answers); prompts are pre-filled with them. */
+  prefill?: Partial<Answers>;
   ctx: Omit<DefaultsContext, 'minGo'>;
   /** Oldest Go the answers so far need (features decide). */
   minGo(partial: Partial<Answers>): string;
@@ -12,14 +14,14 @@ export interface ResolveOptions {
   asker?: Asker;
 }
 
-export async function resolveAnswers({ given, ctx, minGo, asker }: ResolveOptions): Promise<Answers> {
+export async function resolveAnswers({ given, prefill = {}, ctx, minGo, asker }: ResolveOptions): Promise<Answers> {
   const answers: Partial<Answers> = { ...given };
   // Schema order matters: defaults may depend on earlier answers (the go
   // default, last, depends on the features the other answers turn on).
   for (const spec of options) {
     if (spec.key in answers) continue;
     const full: DefaultsContext = { ...ctx, minGo: minGo(answers) };
-    const def = spec.default(full, answers);
+    const def = spec.key in prefill ? prefill[spec.key] : spec.default(full, answers);
     (answers as Record<string, unknown>)[spec.key] = asker && spec.prompt && (spec.when?.(answers) ?? true) ? await ask(asker, spec, def) : def;
   }
   checkAnswers(answers as Answers, { ...ctx, minGo: minGo(answers) });

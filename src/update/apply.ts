@@ -1,0 +1,44 @@
+/**
+ * Writes an update so that every file ends up either old or new, never
+ * truncated: all new contents go to temporary files next to their targets
+ * first, then each is renamed over its target (atomic on one filesystem).
+ */
+import { existsSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface Write {
+  path: string;
+  content?: string;
+  remove?: true;
+}
+
+export function applyWrites(root: string, writes: readonly Write[]): void {
+  const temps: { tmp: string; to: string }[] = [];
+  const cleanup = () => {
+    for (const { tmp } of temps) rmSync(tmp, { force: true });
+  };
+  const onSignal = () => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const w of writes) {
+      if (w.content === undefined) continue;
+      const to = join(root, w.path);
+      mkdirSync(dirname(to), { recursive: true });
+      const tmp = `${to}.create-gin-app-${process.pid}.tmp`;
+      temps.push({ tmp, to });
+      writeFileSync(tmp, w.content);
+      if (existsSync(to)) chmodSync(tmp, statSync(to).mode & 0o7777);
+    }
+    for (const { tmp, to } of temps) renameSync(tmp, to);
+    temps.length = 0;
+    for (const w of writes) if (w.remove) rmSync(join(root, w.path), { force: true });
+  } finally {
+    cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

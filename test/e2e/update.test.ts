@@ -1,0 +1,142 @@
+/** Issue 6: `create-gin-app update` on real generated projects kept in temp git repos. */
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reason, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { go } from '../helpers/go.js';
+
+/** A freshly generated, verified project in a git repo. */
+async function project(args: string[] = []): Promise<string> {
+  const cwd = tempDir('cga-up-');
+  const created = await runCli(['svc', ...args, '--yes'], { cwd });
+  expect(created.code, created.stderr).toBe(0);
+  const dir = join(cwd, 'svc');
+  for (const git of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'generated']]) {
+    expect((await run('git', git, { cwd: dir })).code).toBe(0);
+  }
+  return dir;
+}
+
+const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
+const edit = (dir: string, path: string, from: string | RegExp, to: string) => {
+  const before = read(dir, path);
+  const after = before.replace(from, to);
+  expect(after, `edit of ${path} did not apply`).not.toBe(before);
+  writeFileSync(join(dir, path), after);
+};
+const withoutGit = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([k]) => !k.startsWith('.git/') && k !== '.git'));
+
+describe('create-gin-app update', () => {
+  it('(a) without edits, a new port changes every occurrence and equals a fresh generation', async () => {
+    const dir = await project();
+    const result = await runCli(['update', '--set', 'port=9091'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/update\s+internal\/config\/config\.go/);
+    expect(result.stdout).toMatch(/✔ go build/);
+    const fresh = tempDir('cga-fresh-');
+    expect((await runCli(['svc', '--port', '9091', '--yes'], { cwd: fresh })).code).toBe(0);
+    expect(withoutGit(snapshot(dir))).toEqual(snapshot(join(fresh, 'svc')));
+    const grep = await run('git', ['grep', '-l', '8080'], { cwd: dir });
+    expect(grep.stdout).toBe('');
+  });
+
+  it('(b) keeps edits in Go files and nginx.conf while adding Redis and moving the port; builds and tests pass', async () => {
+    const dir = await project();
+    appendFileSync(join(dir, 'internal/config/config.go'), '\n// Describe names the service for operators.\nfunc (c *Config) Describe() string { return "svc on " + strconv.Itoa(c.Port) }\n');
+    const nginx = existsSync(join(dir, 'nginx/nginx.conf')) ? 'nginx/nginx.conf' : 'nginx.conf';
+    writeFileSync(join(dir, nginx), `# tuned by ops\n${read(dir, nginx)}`);
+    edit(dir, 'cmd/server/main.go', 'func main() {', '// main is the entry point; see run.go.\nfunc main() {');
+
+    const result = await runCli(['update', '--set', 'port=9092', '--set', 'redis=true'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(read(dir, 'internal/config/config.go')).toContain('func (c *Config) Describe() string');
+    expect(read(dir, 'internal/config/config.go')).toContain('"9092"');
+    expect(read(dir, 'internal/config/config.go')).toContain('REDIS_URL');
+    expect(read(dir, nginx)).toMatch(/^# tuned by ops\n/);
+    expect(read(dir, nginx)).toContain('9092');
+    expect(read(dir, 'cmd/server/main.go')).toContain('// main is the entry point; see run.go.');
+    expect(read(dir, 'go.mod')).toContain('github.com/redis/go-redis/v9');
+    expect(JSON.parse(read(dir, 'gin-app.json')).answers).toMatchObject({ port: 9092, redis: true });
+    await go(dir, ['build', './...']);
+    await go(dir, ['test', './...']);
+  });
+
+  it('(c) an edit of the very line the update changes is a marked conflict, and nothing else is lost', async () => {
+    const dir = await project();
+    edit(dir, 'internal/config/config.go', 'def: "8080"', 'def: "8181"');
+    appendFileSync(join(dir, 'README.md'), '\nOur runbook: see the wiki.\n');
+    const result = await runCli(['update', '--set', 'port=9093'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(reason(result)).toBe('create-gin-app: 1 file(s) have conflicts: internal/config/config.go');
+    expect(result.stdout).toMatch(/conflict\s+internal\/config\/config\.go/);
+    const config = read(dir, 'internal/config/config.go');
+    expect(config).toMatch(/<<<<<<< yours\n.*def: "8181".*\n=======\n.*def: "9093".*\n>>>>>>> create-gin-app \(new answers\)\n/);
+    expect(read(dir, 'README.md')).toContain('Our runbook: see the wiki.');
+    expect(read(dir, 'README.md')).toContain('9093');
+    expect(JSON.parse(read(dir, 'gin-app.json')).answers.port).toBe(9093);
+  });
+
+  it('(d) turning Redis off keeps an edited Redis file and reports it, and removes the untouched ones', async () => {
+    const dir = await project(['--redis', '--no-verify']);
+    const redisFiles = (await run('git', ['ls-files'], { cwd: dir })).stdout
+      .split('\n')
+      .filter((f) => f.endsWith('.go') && /redis|cache/i.test(f) && !f.endsWith('_test.go'));
+    expect(redisFiles.length).toBeGreaterThan(0);
+    const edited = redisFiles[0]!;
+    appendFileSync(join(dir, edited), '\n// Tuned for our cluster.\n');
+    const result = await runCli(['update', '--set', 'redis=false', '--no-verify'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`keep\\s+${edited.replace(/\./g, '\\.')} \\(edited by you and no longer generated`));
+    expect(read(dir, edited)).toContain('// Tuned for our cluster.');
+    for (const f of redisFiles.slice(1)) expect(existsSync(join(dir, f)), f).toBe(false);
+    expect(read(dir, 'go.mod')).not.toContain('go-redis');
+  });
+
+  it('(e) --dry-run prints the plan and diffs and writes nothing', async () => {
+    const dir = await project(['--no-verify']);
+    const before = snapshot(dir);
+    const result = await runCli(['update', '--set', 'port=9094', '--set', 'redis=true', '--dry-run'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/create\s+\S+/);
+    expect(result.stdout).toMatch(/update\s+internal\/config\/config\.go/);
+    expect(result.stdout).toMatch(/^-.*8080/m);
+    expect(result.stdout).toMatch(/^\+.*9094/m);
+    expect(result.stdout).toContain('Dry run: nothing was written.');
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('update refuses clearly and changes nothing', () => {
+  const cases: { name: string; setup(dir: string): void; message: RegExp }[] = [
+    { name: 'outside a generated project', setup: (dir) => rmSync(join(dir, 'gin-app.json')), message: /is not a service generated by create-gin-app: it has no gin-app\.json/ },
+    { name: 'an unreadable gin-app.json', setup: (dir) => writeFileSync(join(dir, 'gin-app.json'), '{ not json'), message: /cannot read gin-app\.json/ },
+    {
+      name: 'a gin-app.json from a newer generator',
+      setup: (dir) => edit(dir, 'gin-app.json', /"version": "[^"]+"/, '"version": "99.0.0"'),
+      message: /written by create-gin-app 99\.0\.0, newer than this/,
+    },
+    {
+      name: 'a stored answer the schema now rejects',
+      setup: (dir) => edit(dir, 'gin-app.json', '"port": 8080', '"port": 80'),
+      message: /gin-app\.json answer port=80 is no longer accepted: --port must be/,
+    },
+    {
+      name: 'an unknown stored answer',
+      setup: (dir) => edit(dir, 'gin-app.json', '"port": 8080', '"port": 8080, "colour": "blue"'),
+      message: /gin-app\.json has an answer this version does not know: "colour"/,
+    },
+    { name: 'a bad --set', setup: () => {}, message: /--port must be a whole number/ },
+  ];
+  it.each(cases)('$name', async ({ name, setup, message }) => {
+    const cwd = tempDir('cga-up-bad-');
+    expect((await runCli(['svc', '--yes', '--no-verify'], { cwd })).code).toBe(0);
+    const dir = join(cwd, 'svc');
+    setup(dir);
+    const before = snapshot(dir);
+    const result = await runCli(['update', 'svc', ...(name === 'a bad --set' ? ['--set', 'port=1'] : [])], { cwd });
+    expect(result.code).toBe(2);
+    expect(reason(result)).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
