@@ -2,6 +2,7 @@ import { core } from './core.js';
 import { docker } from './docker.js';
 import type { Feature } from './feature.js';
 import { nginx } from './nginx.js';
+import { storeFeatures } from './stores.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core, docker, nginx];
+export const features: readonly Feature[] = [core, docker, nginx, ...storeFeatures];
