@@ -5,7 +5,8 @@
  */
 import { basename, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
-import { checkToolchain, DEFAULT_DIR, generate } from './src/create.js';
+import { checkToolchain, DEFAULT_DIR, generate, joinMonorepo } from './src/create.js';
+import { detectMonorepo } from './src/monorepo/detect.js';
 import { findGo } from './src/go-toolchain.js';
 import { resolveAnswers } from './src/options/resolve.js';
 import { options, type Answers } from './src/options/schema.js';
@@ -28,13 +29,16 @@ export default function (plop: NodePlopAPI): void {
     const { dir, verify, ...given } = data as Record<string, unknown>;
     const target = resolve(String(dir));
     await checkTarget(target, false);
+    const mono = detectMonorepo(target);
     const answers = await resolveAnswers({
       given: given as Partial<Answers>,
-      ctx: ctx(String(dir)),
+      ctx: { ...ctx(String(dir)), monorepo: mono },
       minGo: (partial) => requiredGo(partial as Answers),
     });
     if (verify !== false) checkToolchain(go, answers);
-    await generate({ target, answers, verify: verify !== false, log: (line) => console.log(line) });
+    const log = (line: string) => console.log(line);
+    await generate({ target, answers, verify: verify !== false, log });
+    if (mono) await joinMonorepo(mono, { createWork: false, verify: verify !== false, target, log });
     return `${answers.module} in ${String(dir)}`;
   });
 

@@ -11,7 +11,9 @@ import { compareGoVersions } from './options/validate.js';
 import { plan, requiredGo } from './plan.js';
 import { loadTemplates } from './templates/index.js';
 import { VERSION } from './version.js';
-import { verify } from './verify.js';
+import { verify, verifyInWorkspace } from './verify.js';
+import { detectMonorepo, type Monorepo } from './monorepo/detect.js';
+import { joinWorkspace, writeGateway } from './monorepo/workspace.js';
 import { checkTarget, stage, type FileToWrite } from './write.js';
 
 export const DEFAULT_DIR = 'gin-app';
@@ -35,9 +37,10 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   await checkTarget(target, Boolean(args.run.force));
 
   const go = findGo();
+  const mono = detectMonorepo(target);
   const answers = await resolveAnswers({
     given: args.answers,
-    ctx: { dirName: basename(target), localGo: go?.language },
+    ctx: { dirName: basename(target), localGo: go?.language, monorepo: mono },
     minGo: (partial) => requiredGo(partial as Answers),
     asker,
   });
@@ -50,7 +53,12 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
     for (const f of files) io.out(`  ${f.path} (${Buffer.byteLength(f.content)} bytes)`);
     return;
   }
+  let createWork = Boolean(args.run['go-work']);
+  if (mono && !mono.hasGoWork && !createWork && asker) {
+    createWork = await asker.confirm(`Create go.work at ${relative(io.cwd, mono.root) || '.'} with this service?`, true);
+  }
   await generate({ target, answers, verify: verifying, log: io.out });
+  if (mono) await joinMonorepo(mono, { createWork, verify: verifying, log: io.out, target });
 
   io.out(`Created module ${answers.module} in ${shown}${verifying ? ', verified' : ' (not verified: run go mod tidy before building)'}.`);
   io.out('');
@@ -63,6 +71,22 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
     io.out('Same service, no questions asked (for CI and scripts):');
     io.out(`  ${equivalentCommand(dir, answers)}`);
   }
+}
+
+/** go.work membership, a workspace build, and the gateway files: what a service inside a monorepo adds. */
+export async function joinMonorepo(
+  mono: Monorepo,
+  opts: { createWork: boolean; verify: boolean; target: string; log(line: string): void },
+): Promise<void> {
+  const where = relative(process.cwd(), mono.root) || '.';
+  const work = await joinWorkspace(mono.root, mono.rel, opts.createWork);
+  if (work === 'skipped') {
+    opts.log(`Monorepo ${where}: no go.work there; pass --go-work to create one (go work init . && go work use ./${mono.rel}).`);
+  } else {
+    opts.log(`Monorepo ${where}: ${work === 'created' ? 'created go.work with' : 'added to go.work:'} ./${mono.rel}`);
+    if (opts.verify) await verifyInWorkspace(opts.target, opts.log);
+  }
+  for (const path of writeGateway(mono.root)) opts.log(`Monorepo ${where}: wrote ${path}`);
 }
 
 /** Every file of the service: the rendered templates and gin-app.json. */

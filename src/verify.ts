@@ -30,10 +30,23 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/**
+ * Verifies a module on its own (GOWORK=off: a service staged inside a
+ * monorepo is not in its go.work yet); the options may add to the environment.
+ */
 export async function verify(dir: string, { env, log }: VerifyOptions): Promise<void> {
-  const { execa } = await import('execa');
   log('Verifying with the Go toolchain:');
-  for (const step of STEPS) {
+  await runSteps(dir, STEPS, { env: { GOWORK: 'off', ...env }, log });
+}
+
+/** Builds a service the way its monorepo's go.work sees it. */
+export async function verifyInWorkspace(dir: string, log: (line: string) => void): Promise<void> {
+  await runSteps(dir, [{ title: 'go build ./... (in the go.work workspace)', cmd: 'go', args: ['build', './...'] }], { log });
+}
+
+async function runSteps(dir: string, steps: readonly Step[], { env, log }: VerifyOptions): Promise<void> {
+  const { execa } = await import('execa');
+  for (const step of steps) {
     const started = Date.now();
     const result = await execa(step.cmd, step.args, {
       cwd: dir,

@@ -4,6 +4,7 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
+import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from '../monorepo/detect.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
@@ -34,6 +35,16 @@ export interface DefaultsContext {
   localGo?: string;
   /** Oldest Go version the generated code supports. */
   minGo: string;
+  /** Set when the service lives in a repository with a go.work or root go.mod. */
+  monorepo?: MonorepoContext;
+}
+
+export interface MonorepoContext {
+  rootModule?: string;
+  /** The service's path from the repository root. */
+  rel: string;
+  /** The other generated services, whose ports and prefixes are taken. */
+  services: readonly ServiceClaim[];
 }
 
 type Raw = string | boolean;
@@ -89,7 +100,8 @@ export const options = [
     help: 'Go module path',
     helpDefault: 'the directory name',
     prompt: 'Go module path',
-    default: (ctx) => moduleFromDirName(ctx.dirName),
+    default: (ctx) =>
+      ctx.monorepo?.rootModule ? `${ctx.monorepo.rootModule}/${ctx.monorepo.rel}` : moduleFromDirName(ctx.dirName),
     parse: (raw) => parseModulePath(asString(raw, 'module')),
   }),
   option({
@@ -97,20 +109,29 @@ export const options = [
     flag: 'port',
     arg: '<n>',
     help: 'HTTP port',
-    helpDefault: '8080',
+    helpDefault: '8080 (next free one in a monorepo)',
     prompt: 'HTTP port',
-    default: () => 8080,
+    default: (ctx) => nextFreePort(8080, ctx.monorepo?.services ?? []),
     parse: (raw) => parsePort(asString(raw, 'port')),
+    check: (answers, ctx) => {
+      const holder = portHolder(answers.port, ctx.monorepo?.services ?? []);
+      return holder && `--port ${answers.port} is already used by ${holder}`;
+    },
   }),
   option({
     key: 'prefix',
     flag: 'prefix',
     arg: '<path>',
     help: 'Gin route group, also the nginx location',
-    helpDefault: '/api/v1',
+    helpDefault: '/api/v1 (/api/<dir name> in a monorepo)',
     prompt: 'Route group prefix',
-    default: () => '/api/v1',
+    // In a monorepo every service gets its own prefix, so one gateway can route them all.
+    default: (ctx) => (ctx.monorepo ? parsePrefix(`/api/${moduleFromDirName(ctx.dirName)}`) : '/api/v1'),
     parse: (raw) => parsePrefix(asString(raw, 'prefix')),
+    check: (answers, ctx) => {
+      const clash = prefixClash(answers.prefix, ctx.monorepo?.services ?? []);
+      return clash && `--prefix ${answers.prefix} clashes with ${clash} (prefixes must not be equal or nested)`;
+    },
   }),
   option({
     key: 'db',
@@ -169,15 +190,17 @@ export const options = [
     flag: 'pprof-port',
     arg: '<n>',
     help: 'pprof port',
-    helpDefault: '6060',
+    helpDefault: '6060 (next free one in a monorepo)',
     prompt: 'pprof port',
     when: (partial) => partial.pprof !== false,
-    default: () => 6060,
+    default: (ctx, partial) => nextFreePort(6060, ctx.monorepo?.services ?? [], partial.port ? [partial.port] : []),
     parse: (raw) => parsePort(asString(raw, 'pprof-port'), 'pprof-port'),
-    check: (answers) =>
-      answers.pprof && answers.pprofPort === answers.port
-        ? `--pprof-port ${answers.pprofPort} must differ from --port`
-        : undefined,
+    check: (answers, ctx) => {
+      if (!answers.pprof) return undefined;
+      if (answers.pprofPort === answers.port) return `--pprof-port ${answers.pprofPort} must differ from --port`;
+      const holder = portHolder(answers.pprofPort, ctx.monorepo?.services ?? []);
+      return holder && `--pprof-port ${answers.pprofPort} is already used by ${holder}`;
+    },
   }),
   option({
     key: 'syslog',
@@ -214,6 +237,7 @@ export const runFlags = [
   { name: 'dry-run', help: 'print the plan, write nothing' },
   { name: 'force', help: 'allow a non-empty directory (never deletes files it did not write)' },
   { name: 'set', arg: 'key=value', help: 'change one answer (repeatable)' },
+  { name: 'go-work', help: 'in a repository with a root go.mod but no go.work, create go.work for the service' },
   { name: 'help', short: 'h', help: 'show this help' },
   { name: 'version', short: 'v', help: 'print the version' },
 ] as const;

@@ -13,6 +13,8 @@ import { requiredGo } from '../plan.js';
 import { VERSION } from '../version.js';
 import { verify } from '../verify.js';
 import { applyWrites, type Write } from './apply.js';
+import { detectMonorepo } from '../monorepo/detect.js';
+import { writeGateway } from '../monorepo/workspace.js';
 import { planUpdate, type FileChange } from './plan.js';
 
 function rendered(answers: Answers): Map<string, string> {
@@ -39,7 +41,8 @@ export async function update(args: ParsedArgs, io: Io): Promise<void> {
   const { version, stored } = parseAnswersFile(readFileSync(file, 'utf8'), VERSION);
 
   const go = findGo();
-  const ctx = { dirName: basename(root), localGo: go?.language };
+  const mono = detectMonorepo(root);
+  const ctx = { dirName: basename(root), localGo: go?.language, monorepo: mono };
   const minGo = (partial: Partial<Answers>) => requiredGo(partial as Answers);
   // An answers file from an older version may lack newer options: today's defaults fill the gaps.
   const before = await resolveAnswers({ given: {}, prefill: stored, ctx, minGo });
@@ -87,6 +90,7 @@ export async function update(args: ParsedArgs, io: Io): Promise<void> {
     );
   }
   if (verifying) await verify(root, { log: io.out });
+  if (mono) for (const path of writeGateway(mono.root)) io.out(`Monorepo: rewrote ${path}`);
   io.out(`Updated ${shown}${verifying ? ', verified' : ''}.`);
 }
 

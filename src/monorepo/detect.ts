@@ -1,0 +1,105 @@
+/**
+ * Monorepo awareness: the repository root above a new service (the nearest
+ * go.work, else the nearest go.mod), the services already generated under it
+ * (found by their gin-app.json), and the ports and prefixes they claim.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ANSWERS_FILE } from '../answers-file.js';
+
+export interface ServiceClaim {
+  /** Path from the root, with forward slashes ("services/orders"). */
+  dir: string;
+  module: string;
+  port: number;
+  pprofPort?: number;
+  prefix: string;
+}
+
+export interface Monorepo {
+  root: string;
+  /** Module path of the root go.mod, if there is one. */
+  rootModule?: string;
+  hasGoWork: boolean;
+  /** The new (or updated) service's path from the root. */
+  rel: string;
+  /** The other generated services under the root. */
+  services: ServiceClaim[];
+}
+
+function nearestAncestorWith(start: string, file: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, file))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function moduleOf(goModText: string): string | undefined {
+  return /^module\s+(\S+)/m.exec(goModText)?.[1]?.replace(/^"|"$/g, '');
+}
+
+export function detectMonorepo(target: string): Monorepo | undefined {
+  const start = dirname(resolve(target));
+  const root = nearestAncestorWith(start, 'go.work') ?? nearestAncestorWith(start, 'go.mod');
+  if (!root) return undefined;
+  const goMod = join(root, 'go.mod');
+  const rel = relative(root, resolve(target)).split(sep).join('/');
+  return {
+    root,
+    rootModule: existsSync(goMod) ? moduleOf(readFileSync(goMod, 'utf8')) : undefined,
+    hasGoWork: existsSync(join(root, 'go.work')),
+    rel,
+    services: findServices(root).filter((s) => s.dir !== rel),
+  };
+}
+
+const SKIP = new Set(['node_modules', 'vendor', 'testdata', 'dist', 'bin']);
+
+/** Every generated service under root, by its gin-app.json (unreadable ones are skipped). */
+export function findServices(root: string, depth = 6): ServiceClaim[] {
+  const found: ServiceClaim[] = [];
+  const walk = (dir: string, left: number) => {
+    const file = join(dir, ANSWERS_FILE);
+    if (existsSync(file)) {
+      try {
+        const { answers } = JSON.parse(readFileSync(file, 'utf8'));
+        found.push({
+          dir: relative(root, dir).split(sep).join('/') || '.',
+          module: String(answers.module),
+          port: Number(answers.port),
+          pprofPort: answers.pprof === false ? undefined : Number(answers.pprofPort),
+          prefix: String(answers.prefix),
+        });
+      } catch {
+        // Not ours to judge here; `update` in that service reports it.
+      }
+    }
+    if (left === 0) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && !e.name.startsWith('.') && !SKIP.has(e.name)) walk(join(dir, e.name), left - 1);
+    }
+  };
+  walk(root, depth);
+  return found.sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/** The first port from `from` up that no service claims and `also` does not hold. */
+export function nextFreePort(from: number, services: readonly ServiceClaim[], also: readonly number[] = []): number {
+  const taken = new Set([...services.flatMap((s) => [s.port, s.pprofPort ?? -1]), ...also]);
+  let port = from;
+  while (taken.has(port)) port++;
+  return port;
+}
+
+/** The service already using port (as its HTTP or pprof port). */
+export function portHolder(port: number, services: readonly ServiceClaim[]): string | undefined {
+  const s = services.find((x) => x.port === port || x.pprofPort === port);
+  return s && `${s.dir} (its ${s.port === port ? 'HTTP' : 'pprof'} port)`;
+}
+
+/** A service whose prefix equals, contains or sits inside prefix. */
+export function prefixClash(prefix: string, services: readonly ServiceClaim[]): string | undefined {
+  const within = (a: string, b: string) => a === b || a.startsWith(b + '/');
+  const s = services.find((x) => within(prefix, x.prefix) || within(x.prefix, prefix));
+  return s && `${s.dir}, which serves ${s.prefix}`;
+}
