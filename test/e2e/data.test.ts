@@ -1,0 +1,469 @@
+/**
+ * Issue 3 acceptance: the database and Redis clients, proven against real
+ * servers. The matrix uses the PostgreSQL, MariaDB and Redis that run on
+ * this machine (.ci/run starts them), each test in a database of its own;
+ * the fault tests start their own Redis and PostgreSQL on free ports so they
+ * can kill and restart them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reason, run, runCli, snapshot, tempDir, type RunResult } from '../helpers/cli.js';
+import { buildServer, freePort, go, startService, type Service } from '../helpers/go.js';
+import { generate } from '../helpers/project.js';
+
+const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
+const REDIS = 'redis://127.0.0.1:6379/0';
+
+// ---------------------------------------------------------------- helpers
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterAll(async () => {
+  for (const f of cleanups.reverse()) await f();
+});
+
+async function must(cmd: string, args: string[], env?: Record<string, string>): Promise<RunResult> {
+  const r = await run(cmd, args, { cwd: '/', env, timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+const freshName = () => `cga_${randomBytes(5).toString('hex')}`;
+
+/** A new, empty database on the shared server, dropped after the file; returns its URL. */
+async function freshDatabase(db: 'mysql' | 'postgres'): Promise<string> {
+  const name = freshName();
+  if (db === 'postgres') {
+    await must('psql', [PG_ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
+    cleanups.push(() => run('psql', [PG_ADMIN, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { cwd: '/' }));
+    return `postgres://postgres@127.0.0.1:5432/${name}?sslmode=disable`;
+  }
+  await must('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `CREATE DATABASE ${name}`]);
+  cleanups.push(() => run('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS ${name}`], { cwd: '/' }));
+  return `mysql://root@127.0.0.1:3306/${name}`;
+}
+
+async function json(res: Response): Promise<any> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`not JSON (${res.status}): ${text}`);
+  }
+}
+
+/** fetch with the time it took. */
+async function timed(url: string, init?: RequestInit): Promise<{ res: Response; ms: number }> {
+  const start = Date.now();
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
+  return { res, ms: Date.now() - start };
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const postItem = (svc: Service, name: string) =>
+  fetch(`${svc.url}/api/v1/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+
+/** Every text file of the generated project (go.sum left out: it lists transitive modules). */
+function projectText(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const rel = relative(dir, full);
+    if (rel === 'go.sum' || rel.startsWith('bin/') || rel.startsWith('data/')) continue;
+    out.set(rel, readFileSync(full, 'utf8'));
+  }
+  return out;
+}
+
+/** Runs the built binary to completion (for the exit-code tests). */
+function runBinary(binary: string, args: string[], env: Record<string, string>, cwd: string): Promise<RunResult> {
+  return run(binary, args, { cwd, env: { PPROF_ADDR: '', PORT: '0', ...env }, timeoutMs: 60_000 });
+}
+
+const fastRetries = { CONNECT_ATTEMPTS: '3', CONNECT_BACKOFF: '100ms' };
+
+// ----------------------------------------------------------------- matrix
+
+const DBS = ['sqlite', 'mysql', 'postgres', 'none'] as const;
+type Db = (typeof DBS)[number];
+const args = (db: Db, redis: boolean) => ['--db', db, redis ? '--redis' : '--no-redis'];
+
+describe.each(DBS.flatMap((db) => [false, true].map((redis) => ({ db, redis }))))(
+  'create-gin-app --db $db (redis: $redis)',
+  ({ db, redis }) => {
+    it('generates and verifies, with only the chosen stores in go.mod, code, config and docs', async () => {
+      const { dir, result } = await generate(args(db, redis));
+      expect(result.stdout).toContain('✔ go build ./...');
+      const answers = JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers;
+      expect(answers).toMatchObject({ db, redis });
+
+      const goMod = readFileSync(join(dir, 'go.mod'), 'utf8');
+      const files = projectText(dir);
+      const mentions = (re: RegExp) => [...files].filter(([, text]) => re.test(text)).map(([path]) => path);
+      expect(goMod.includes('gorm.io/gorm')).toBe(db !== 'none');
+      expect(goMod.includes('github.com/glebarez/sqlite')).toBe(db === 'sqlite');
+      expect(goMod.includes('gorm.io/driver/mysql')).toBe(db === 'mysql');
+      expect(goMod.includes('gorm.io/driver/postgres')).toBe(db === 'postgres');
+      expect(goMod.includes('github.com/redis/go-redis/v9')).toBe(redis);
+      expect(goMod).not.toMatch(/mattn\/go-sqlite3/); // the cgo driver never sneaks in
+      if (db === 'none') {
+        expect(mentions(/DATABASE_URL|gorm|sqlite|mysql|postgres|internal\/database|DB_MAX/i)).toEqual([]);
+      } else {
+        expect(existsSync(join(dir, 'internal/database/migrate.go'))).toBe(true);
+        expect(mentions(/DATABASE_URL/)).toEqual(expect.arrayContaining(['README.md', 'internal/config/config.go']));
+        // Only the chosen driver's code.
+        for (const other of ['sqlite', 'mysql', 'postgres'].filter((d) => d !== db)) {
+          const driverImport = { sqlite: 'glebarez/sqlite', mysql: 'driver/mysql', postgres: 'driver/postgres' }[other]!;
+          expect(mentions(new RegExp(driverImport))).toEqual([]);
+        }
+      }
+      if (!redis) {
+        expect(mentions(/redis|internal\/cache/i)).toEqual([]);
+      } else {
+        expect(mentions(/REDIS_URL/)).toEqual(expect.arrayContaining(['README.md', 'internal/config/config.go']));
+      }
+    });
+
+    it("passes its own go test ./... against the real servers", async () => {
+      const { dir } = await generate(args(db, redis));
+      const env: Record<string, string> = {};
+      if (db === 'mysql' || db === 'postgres') env.TEST_DATABASE_URL = await freshDatabase(db);
+      if (redis) env.TEST_REDIS_URL = REDIS;
+      const tests = await go(dir, ['test', '-count=1', './...'], env);
+      for (const pkg of ['cmd/server', 'internal/config', 'internal/server']) expect(tests.stdout).toMatch(new RegExp(`ok\\s+svc/${pkg}`));
+      if (db !== 'none') expect(tests.stdout).toMatch(/ok\s+svc\/internal\/database/);
+      if (redis) expect(tests.stdout).toMatch(/ok\s+svc\/internal\/cache/);
+      // With the servers given, nothing is skipped.
+      const verbose = await go(dir, ['test', '-count=1', '-v', './cmd/server', ...(db !== 'none' ? ['./internal/database'] : []), ...(redis ? ['./internal/cache'] : [])], env);
+      expect(verbose.stdout).not.toMatch(/--- SKIP/);
+    });
+
+    it('runs against the real server: /readyz 200 and the examples round-trip', async () => {
+      const { dir } = await generate(args(db, redis));
+      const binary = await buildServer(dir);
+      const cwd = tempDir('cga-run-');
+      const env: Record<string, string> = {};
+      if (db === 'mysql' || db === 'postgres') env.DATABASE_URL = await freshDatabase(db);
+      if (redis) env.REDIS_URL = REDIS;
+      const svc = await startService(binary, env, cwd);
+      try {
+        const ready = await fetch(`${svc.url}/readyz`);
+        expect(ready.status, await ready.clone().text()).toBe(200);
+        expect(await json(ready)).toEqual({ status: 'ready' });
+
+        const items = await fetch(`${svc.url}/api/v1/items`);
+        if (db === 'none') {
+          expect(items.status).toBe(404);
+        } else {
+          expect(items.status).toBe(200);
+          const name = `item ${randomBytes(4).toString('hex')} ✓`;
+          const created = await postItem(svc, name);
+          expect(created.status).toBe(201);
+          const item = await json(created);
+          expect(item).toMatchObject({ id: expect.any(Number), name });
+          const got = await fetch(`${svc.url}/api/v1/items/${item.id}`);
+          expect(got.status).toBe(200);
+          expect(await json(got)).toMatchObject({ id: item.id, name });
+          expect((await json(await fetch(`${svc.url}/api/v1/items`))).items[0]).toMatchObject({ id: item.id, name });
+          expect((await fetch(`${svc.url}/api/v1/items/999999`)).status).toBe(404);
+        }
+
+        const counterPath = `${svc.url}/api/v1/counters/t-${randomBytes(4).toString('hex')}`;
+        if (!redis) {
+          expect((await fetch(counterPath, { method: 'POST' })).status).toBe(404);
+        } else {
+          expect(await json(await fetch(counterPath, { method: 'POST' }))).toMatchObject({ value: 1 });
+          expect(await json(await fetch(counterPath, { method: 'POST' }))).toMatchObject({ value: 2 });
+          expect(await json(await fetch(counterPath))).toMatchObject({ value: 2 });
+        }
+      } finally {
+        expect(await svc.stop('SIGTERM')).toBe(0);
+      }
+      const logs = svc.logs();
+      if (db !== 'none') {
+        expect(logs).toContain('"msg":"migration applied"');
+        expect(logs).toContain('"msg":"database closed"');
+      }
+      if (redis) expect(logs).toContain('"msg":"redis closed"');
+      // SQLite's default file lives under ./data of the working directory.
+      if (db === 'sqlite') expect(existsSync(join(cwd, 'data', 'svc.db'))).toBe(true);
+    });
+  },
+);
+
+describe('defaults', () => {
+  it('the default project (--yes) uses embedded SQLite: no server, CGO_ENABLED=0, and it keeps its data across restarts', async () => {
+    const { dir } = await generate([]);
+    const answers = JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers;
+    expect(answers).toMatchObject({ db: 'sqlite', redis: false });
+    const binary = await buildServer(dir, { CGO_ENABLED: '0' });
+    const cwd = tempDir('cga-run-');
+    let svc = await startService(binary, {}, cwd);
+    const item = await json(await postItem(svc, 'kept'));
+    expect(await svc.stop()).toBe(0);
+    svc = await startService(binary, {}, cwd);
+    try {
+      expect(await json(await fetch(`${svc.url}/api/v1/items/${item.id}`))).toMatchObject({ name: 'kept' });
+      expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
+// ------------------------------------------------------------- bad values
+
+describe('bad values', () => {
+  it('an unknown --db is one line, a non-zero exit, and nothing written', async () => {
+    const cwd = tempDir();
+    const r = await runCli(['svc', '--db', 'oracle', '--yes'], { cwd });
+    expect(r.code).not.toBe(0);
+    expect(reason(r)).toMatch(/--db must be one of sqlite, mysql, postgres, none \(got "oracle"\)/);
+    expect(snapshot(cwd)).toEqual({});
+  });
+
+  it('a malformed DATABASE_URL or REDIS_URL at run time is one clear line and exit 1, without the password', async () => {
+    const cases: { db: Db; redis: boolean; env: Record<string, string>; line: RegExp }[] = [
+      { db: 'mysql', redis: false, env: { DATABASE_URL: 'mysql://app:s3cret@127.0.0.1:notaport/app' }, line: /^error: invalid DATABASE_URL: malformed mysql:\/\/ URL/ },
+      { db: 'mysql', redis: false, env: { DATABASE_URL: 'app:s3cret@tcp(127.0.0.1:3306)app' }, line: /^error: invalid DATABASE_URL: not a MySQL URL or DSN/ },
+      { db: 'postgres', redis: false, env: { DATABASE_URL: 'postgres://app:s3cret@127.0.0.1:notaport/app' }, line: /^error: invalid DATABASE_URL: not a PostgreSQL URL or DSN/ },
+      { db: 'sqlite', redis: false, env: { DATABASE_URL: 'postgres://app:s3cret@127.0.0.1/app' }, line: /^error: invalid DATABASE_URL: SQLite takes a file path, not a postgres:\/\/ URL$/ },
+      { db: 'none', redis: true, env: { REDIS_URL: 'redis://:s3cret@127.0.0.1:notaport/0' }, line: /^error: invalid REDIS_URL: / },
+      { db: 'none', redis: true, env: { REDIS_URL: 'localhost:6379' }, line: /^error: invalid REDIS_URL: / },
+      { db: 'sqlite', redis: false, env: { DB_MAX_OPEN_CONNS: '0' }, line: /^error: invalid DB_MAX_OPEN_CONNS="0" \(from env\): must be a whole number of at least 1$/ },
+    ];
+    for (const c of cases) {
+      const { dir } = await generate(args(c.db, c.redis));
+      const binary = await buildServer(dir);
+      const start = Date.now();
+      const r = await runBinary(binary, [], { ...c.env, ...fastRetries }, tempDir());
+      const label = `${c.db} ${JSON.stringify(c.env)}`;
+      expect(r.code, label).toBe(1);
+      expect(Date.now() - start, label).toBeLessThan(5_000); // no retries for a value that cannot work
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, label).toHaveLength(1);
+      expect(lines[0], label).toMatch(c.line);
+      expect(r.stdout + r.stderr, label).not.toContain('s3cret');
+    }
+  });
+});
+
+// ------------------------------------------------------------------ secrets
+
+describe('secrets', () => {
+  it('passwords in DATABASE_URL and REDIS_URL appear neither in -print-config nor in the logs', async () => {
+    const { dir } = await generate(args('postgres', true));
+    const binary = await buildServer(dir);
+    const cwd = tempDir('cga-run-');
+    const dbURL = (await freshDatabase('postgres')).replace('postgres@', 'postgres:pg-s3cret@'); // trust auth ignores it
+    const printed = await runBinary(binary, ['-print-config'], { DATABASE_URL: dbURL, REDIS_URL: 'redis://:rd-s3cret@127.0.0.1:6379/0' }, cwd);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/^DATABASE_URL=postgres:\/\/postgres:xxxxx@127\.0\.0\.1:5432\/cga_\w+\?sslmode=disable \(env\)$/m);
+    expect(printed.stdout).toMatch(/^REDIS_URL=redis:\/\/:xxxxx@127\.0\.0\.1:6379\/0 \(env\)$/m);
+    expect(printed.stdout).toMatch(/^DB_CONN_MAX_LIFETIME=3m \(default\)$/m);
+    expect(printed.stdout).not.toContain('s3cret');
+
+    const svc = await startService(binary, { DATABASE_URL: dbURL, REDIS_URL: REDIS, LOG_LEVEL: 'debug' }, cwd);
+    try {
+      expect((await postItem(svc, 'secret-free')).status).toBe(201);
+      expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+    expect(svc.logs()).toContain('"msg":"database connected"');
+    expect(svc.logs()).not.toContain('s3cret');
+  });
+});
+
+// ------------------------------------------------------------------- faults
+
+/** A Redis of the test's own on port, killed and restarted at will. */
+class OwnRedis {
+  proc?: ChildProcess;
+  constructor(readonly port: number) {
+    cleanups.push(() => this.kill());
+  }
+  async start(): Promise<void> {
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await until('redis to answer', async () => ((await run('redis-cli', ['-p', String(this.port), 'ping'], { cwd: '/' })).stdout.trim() === 'PONG' ? true : undefined));
+  }
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A PostgreSQL cluster of the test's own (run as the postgres user, since initdb refuses root). */
+class OwnPostgres {
+  readonly dir: string;
+  constructor(readonly port: number) {
+    this.dir = tempDir('cga-pg-');
+    chmodSync(this.dir, 0o755);
+    cleanups.push(() => this.stop('immediate'));
+  }
+  private pg(bin: string, args: string[]) {
+    const pgBin = readdirSync('/usr/lib/postgresql').sort().at(-1)!;
+    return must('runuser', ['-u', 'postgres', '--', `/usr/lib/postgresql/${pgBin}/bin/${bin}`, ...args]);
+  }
+  async init(): Promise<void> {
+    const data = join(this.dir, 'data');
+    mkdirSync(data);
+    chownSync(data, uidOf('postgres'), uidOf('postgres', 3));
+    await this.pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  }
+  async start(): Promise<void> {
+    await this.pg('pg_ctl', ['-D', join(this.dir, 'data'), '-w', '-l', join(this.dir, 'data', 'log'), '-o', `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  }
+  /** immediate: like a crash, no goodbye to the clients. */
+  async stop(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    if (!existsSync(join(this.dir, 'data', 'postmaster.pid'))) return;
+    await this.pg('pg_ctl', ['-D', join(this.dir, 'data'), '-w', '-m', mode, 'stop']).catch(() => undefined);
+  }
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres?sslmode=disable`;
+  }
+}
+
+function uidOf(user: string, field = 2): number {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  if (!line) throw new Error(`no user ${user}`);
+  return Number(line.split(':')[field]);
+}
+
+describe('faults: Redis', () => {
+  it('down at startup: retries with backoff, then exits 1 naming Redis', async () => {
+    const { dir } = await generate(args('none', true));
+    const binary = await buildServer(dir);
+    const port = await freePort();
+    const r = await runBinary(binary, [], { REDIS_URL: `redis://127.0.0.1:${port}/0`, ...fastRetries }, tempDir());
+    expect(r.code).toBe(1);
+    expect(reason(r)).toMatch(new RegExp(`^error: redis unreachable after 3 attempts in [\\d.]+m?s: .*127\\.0\\.0\\.1:${port}.*connection refused`));
+    expect(r.stdout.match(/"msg":"connection failed, retrying"/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/"dependency":"redis","attempt":1,"of":3,"retry_in":"\d+ms"/);
+  });
+
+  it('still starting when the service starts: the retries wait for it', async () => {
+    const { dir } = await generate(args('none', true));
+    const binary = await buildServer(dir);
+    const redis = new OwnRedis(await freePort());
+    const starting = startService(binary, { REDIS_URL: `redis://127.0.0.1:${redis.port}/0`, CONNECT_ATTEMPTS: '20', CONNECT_BACKOFF: '100ms' }, tempDir());
+    await new Promise((r) => setTimeout(r, 1_000));
+    await redis.start();
+    const svc = await starting;
+    try {
+      expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+      expect(svc.logs()).toContain('"msg":"connection failed, retrying"');
+      expect(svc.logs()).toContain('"msg":"connected after retries"');
+    } finally {
+      await svc.stop();
+      await redis.kill();
+    }
+  });
+
+  it('killed while serving: /readyz 503 naming redis, /healthz 200, fast 503s; back: recovers without a restart', async () => {
+    const { dir } = await generate(args('none', true));
+    const binary = await buildServer(dir);
+    const redis = new OwnRedis(await freePort());
+    await redis.start();
+    const svc = await startService(binary, { REDIS_URL: `redis://127.0.0.1:${redis.port}/0` }, tempDir());
+    const counter = `${svc.url}/api/v1/counters/hits`;
+    try {
+      expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
+
+      await redis.kill();
+      const ready = await timed(`${svc.url}/readyz`);
+      expect(ready.res.status).toBe(503);
+      const body = await json(ready.res);
+      expect(body).toMatchObject({ status: 'unavailable', down: { redis: expect.any(String) } });
+      expect(ready.ms).toBeLessThan(3_000);
+      expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
+      for (const init of [{ method: 'POST' }, { method: 'GET' }]) {
+        const { res, ms } = await timed(counter, init);
+        expect(res.status).toBe(503);
+        expect(await json(res)).toEqual({ error: 'redis unavailable' });
+        expect(ms).toBeLessThan(3_500);
+      }
+
+      await redis.start();
+      await until('readyz 200 after Redis came back', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      // A fresh Redis (no persistence): the counter starts over.
+      expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
+      expect(svc.proc.exitCode).toBeNull(); // the same process throughout
+    } finally {
+      expect(await svc.stop()).toBe(0);
+      await redis.kill();
+    }
+    expect(svc.logs()).toMatch(/"status":503.*"request_id"/); // failed requests are logged with their ID
+  });
+});
+
+describe('faults: PostgreSQL', () => {
+  it('down at startup: retries with backoff, then exits 1 naming the database', async () => {
+    const { dir } = await generate(args('postgres', false));
+    const binary = await buildServer(dir);
+    const port = await freePort();
+    const r = await runBinary(binary, [], { DATABASE_URL: `postgres://postgres:s3cret@127.0.0.1:${port}/x?sslmode=disable`, ...fastRetries }, tempDir());
+    expect(r.code).toBe(1);
+    expect(reason(r)).toMatch(/^error: database unreachable after 3 attempts in [\d.]+m?s: .*connection refused/);
+    expect(r.stdout.match(/"msg":"connection failed, retrying"/g)).toHaveLength(2);
+    expect(r.stdout + r.stderr).not.toContain('s3cret');
+  });
+
+  it('killed while serving: /readyz 503 naming the database, /healthz 200, fast 503s; back: recovers without a restart', async () => {
+    const { dir } = await generate(args('postgres', false));
+    const binary = await buildServer(dir);
+    const pg = new OwnPostgres(await freePort());
+    await pg.init();
+    await pg.start();
+    const svc = await startService(binary, { DATABASE_URL: pg.url }, tempDir());
+    try {
+      const before = await json(await postItem(svc, 'before the crash'));
+      expect(before.id).toEqual(expect.any(Number));
+
+      await pg.stop('immediate');
+      const ready = await timed(`${svc.url}/readyz`);
+      expect(ready.res.status).toBe(503);
+      expect(await json(ready.res)).toMatchObject({ status: 'unavailable', down: { database: expect.any(String) } });
+      expect(ready.ms).toBeLessThan(3_000);
+      expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
+      for (const [path, init] of [
+        ['/api/v1/items', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"during"}' }],
+        [`/api/v1/items/${before.id}`, undefined],
+      ] as const) {
+        const { res, ms } = await timed(`${svc.url}${path}`, init);
+        expect(res.status).toBe(503);
+        expect(await json(res)).toEqual({ error: 'database unavailable' });
+        expect(ms).toBeLessThan(3_500);
+      }
+
+      await pg.start();
+      await until('readyz 200 after PostgreSQL came back', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      expect(await json(await fetch(`${svc.url}/api/v1/items/${before.id}`))).toMatchObject({ name: 'before the crash' });
+      expect((await postItem(svc, 'after')).status).toBe(201);
+      expect(svc.proc.exitCode).toBeNull();
+    } finally {
+      expect(await svc.stop()).toBe(0);
+      await pg.stop('fast');
+    }
+  });
+});
