@@ -36,8 +36,13 @@ describe('create-gin-app update', () => {
     const fresh = tempDir('cga-fresh-');
     expect((await runCli(['svc', '--port', '9091', '--yes'], { cwd: fresh })).code).toBe(0);
     expect(withoutGit(snapshot(dir))).toEqual(snapshot(join(fresh, 'svc')));
-    const grep = await run('git', ['grep', '-l', '8080'], { cwd: dir });
-    expect(grep.stdout).toBe('');
+    // Everywhere the port appears: config default, .env.example, Dockerfile, nginx, compose, README.
+    expect(read(dir, 'internal/config/config.go')).toContain('def: "9091"');
+    expect(read(dir, '.env.example')).toContain('PORT=9091');
+    expect(read(dir, 'Dockerfile')).toContain('EXPOSE 9091');
+    expect(read(dir, 'nginx/nginx.conf')).toContain('server app:9091;');
+    expect(read(dir, 'docker-compose.yml')).toContain('9091');
+    expect(read(dir, 'README.md')).toContain('localhost:9091');
   });
 
   it('(b) keeps edits in Go files and nginx.conf while adding Redis and moving the port; builds and tests pass', async () => {
