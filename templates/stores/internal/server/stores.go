@@ -7,9 +7,9 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// storeTimeout bounds each store call of a request, so a database or Redis
-// that stopped answering yields a quick 503 instead of a request that hangs
-// until the client or the write timeout gives up.
+// storeTimeout bounds each store call of a request, so a store that stopped
+// answering yields a quick 503 instead of a request that hangs until the
+// client or the write timeout gives up.
 const storeTimeout = 3 * time.Second
 
 // storeUnavailable answers 503 for a failed store call. The error goes to
