@@ -2,7 +2,8 @@ import { core } from './core.js';
 import { docker } from './docker.js';
 import type { Feature } from './feature.js';
 import { nginx } from './nginx.js';
+import { ops, pprof, syslog } from './ops.js';
 import { storeFeatures } from './stores.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core, docker, nginx, ...storeFeatures];
+export const features: readonly Feature[] = [core, docker, nginx, ops, pprof, syslog, ...storeFeatures];

@@ -1,0 +1,148 @@
+//go:build !windows && !plan9
+
+package logging
+
+import (
+	"bytes"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the sink's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func readPacket(t *testing.T, conn net.PacketConn) string {
+	t.Helper()
+	buf := make([]byte, 64<<10)
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, err := conn.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("no syslog message: %v", err)
+	}
+	return string(buf[:n])
+}
+
+func TestSyslogSeveritiesOverUDP(t *testing.T) {
+	receiver, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer receiver.Close()
+	var stdout, notices syncBuffer
+	sink, err := OpenSyslog("udp://"+receiver.LocalAddr().String(), "svc", New(&notices, slog.LevelInfo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(Tee(New(&stdout, slog.LevelDebug).Handler(), sink.Handler(slog.LevelDebug))).With("component", "test")
+	logger.Debug("d")
+	logger.Info("i")
+	logger.Warn("w")
+	logger.Error("e")
+	// Daemon facility (3): PRI = 3*8 + severity.
+	for _, want := range []string{"<31>", "<30>", "<28>", "<27>"} {
+		msg := readPacket(t, receiver)
+		if !strings.HasPrefix(msg, want) || !strings.Contains(msg, " svc[") || !strings.Contains(msg, `"component":"test"`) {
+			t.Errorf("got %q, want priority %s, tag svc and the record's JSON", msg, want)
+		}
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 4 {
+		t.Errorf("stdout got %d records, want 4:\n%s", n, stdout.String())
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSyslogUnreachableThenBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.sock")
+	var notices syncBuffer
+	sink, err := OpenSyslog("unix://"+path, "svc", New(&notices, slog.LevelInfo))
+	if err != nil {
+		t.Fatalf("an absent receiver must not stop the service: %v", err)
+	}
+	defer sink.Close()
+	logger := slog.New(sink.Handler(slog.LevelInfo))
+	for range 5 {
+		logger.Info("lost")
+	}
+
+	receiver, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer receiver.Close()
+	got := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 64<<10)
+		n, _, err := receiver.ReadFrom(buf)
+		if err == nil {
+			got <- string(buf[:n])
+		}
+	}()
+	deadline := time.After(15 * time.Second)
+	for done := false; !done; {
+		logger.Info("back")
+		select {
+		case msg := <-got:
+			if !strings.Contains(msg, `"msg":"back"`) {
+				t.Fatalf("got %q", msg)
+			}
+			done = true
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no reconnect; notices:\n%s", notices.String())
+		}
+	}
+	if n := strings.Count(notices.String(), "syslog unreachable"); n != 1 {
+		t.Errorf("outage reported %d times, want once:\n%s", n, notices.String())
+	}
+	deadline = time.After(5 * time.Second)
+	for !strings.Contains(notices.String(), "syslog reachable again") {
+		select {
+		case <-deadline:
+			t.Fatalf("recovery not reported:\n%s", notices.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func TestParseSyslogAddr(t *testing.T) {
+	for addr, want := range map[string]string{
+		"udp://127.0.0.1:514": "[udp] 127.0.0.1:514",
+		"tcp://logs:601":      "[tcp] logs:601",
+		"unix:///dev/log":     "[unixgram unix] /dev/log",
+	} {
+		networks, address, err := ParseSyslogAddr(addr)
+		if err != nil {
+			t.Fatalf("%s: %v", addr, err)
+		}
+		if got := strings.Join([]string{"[" + strings.Join(networks, " ") + "]", address}, " "); got != want {
+			t.Errorf("%s: %s, want %s", addr, got, want)
+		}
+	}
+	for _, bad := range []string{"127.0.0.1:514", "udp://host", "http://x:1", "unix://relative", "tcp://:"} {
+		if _, _, err := ParseSyslogAddr(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
