@@ -606,6 +606,22 @@ describe.each(PREFIXES)('nginx in front of the service, prefix %s', (prefix) => 
     }
   });
 
+  it("nginx replaces a forged X-Forwarded-For even when the service trusts the client's whole network", async () => {
+    // Appending ($proxy_add_x_forwarded_for) would let 203.0.113.7 through
+    // here: Gin skips trusted hops from the right. nginx sets the header.
+    const wide = await startService(join(dir, 'bin', 'server'), { TRUSTED_PROXIES: '127.0.0.0/8' });
+    const widePort = await freePort();
+    const wideNginx = await startNginx(confForTest(readFileSync(join(dir, 'nginx/nginx.conf'), 'utf8'), widePort, wide.port, 8088), widePort);
+    try {
+      const id = newId();
+      await send(widePort, `${prefix}/ping`, { from: '127.0.0.5', headers: { 'X-Request-ID': id, 'X-Forwarded-For': '203.0.113.7', 'X-Real-IP': '203.0.113.8' } });
+      expect((await recordOf(wide, id)).client_ip).toBe('127.0.0.5');
+    } finally {
+      await wideNginx.stop();
+      await wide.stop();
+    }
+  });
+
   it('X-Request-ID goes through; without one, nginx makes one and both logs carry it', async () => {
     const res = await send(port, `${prefix}/ping`);
     expect(res.status).toBe(200);
