@@ -2,6 +2,7 @@ import type { Answers, DockerBase } from '../options/schema.js';
 import { LIMITS } from './core.js';
 import type { Feature } from './feature.js';
 import { seconds } from './nginx.js';
+import { databaseName } from './stores.js';
 
 /**
  * Container: a multi-stage Dockerfile (static binary, non-root final stage
@@ -68,16 +69,10 @@ function containerData(answers: Answers) {
     dbServer,
     // Databases and Redis sit on an internal network of their own.
     backend: dbServer || answers.redis,
-    dbUser: dbIdentifier(answers.module),
+    // The same name the service's own default DATABASE_URL uses.
+    dbUser: databaseName(answers.module),
     volumes,
     // Longer than the service's own drain time, so compose never SIGKILLs a draining service.
     stopGracePeriod: `${seconds(LIMITS.shutdownTimeout) + 10}s`,
   };
-}
-
-/** Database and user name for compose's database container: lower case, [a-z0-9_], starts with a letter. */
-export function dbIdentifier(module: string): string {
-  const last = module.split('/').filter((p) => !/^v\d+$/.test(p)).at(-1) ?? 'app';
-  const name = last.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  return /^[a-z]/.test(name) ? name : `app_${name || 'db'}`;
 }
