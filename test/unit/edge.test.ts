@@ -1,0 +1,81 @@
+/** Container and edge features: what they render for which answers, and limits derived from the service's. */
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { LIMITS } from '../../src/features/core.js';
+import { COMPOSE_IMAGES, FINAL_IMAGES } from '../../src/features/docker.js';
+import { proxyLimits, seconds } from '../../src/features/nginx.js';
+import { plan, requiredGo } from '../../src/plan.js';
+import { resolveAnswers } from '../../src/options/resolve.js';
+import { DATABASES, DOCKER_BASES, type Answers } from '../../src/options/schema.js';
+import { loadTemplates } from '../../src/templates/load.js';
+
+const templates = loadTemplates();
+
+async function answers(given: Partial<Answers> = {}): Promise<Answers> {
+  return resolveAnswers({ given, ctx: { dirName: 'svc', localGo: '1.26.0' }, minGo: (p) => requiredGo(p as Answers) });
+}
+
+const file = (p: ReturnType<typeof plan>, path: string) => p.files.find((f) => f.path === path)?.content;
+
+describe('nginx limits come from the service limits', () => {
+  it('converts Go durations to whole seconds', () => {
+    expect(seconds('5s')).toBe(5);
+    expect(seconds('1m')).toBe(60);
+    expect(seconds('1500ms')).toBe(2);
+    expect(seconds('1h')).toBe(3600);
+    expect(() => seconds('1m30s')).toThrow(/unsupported duration/);
+  });
+
+  it('matches body size and timeouts, and closes idle upstream connections before Gin does', () => {
+    const p = proxyLimits();
+    expect(p.clientMaxBodySize).toBe(LIMITS.maxBodyBytes);
+    expect(p.clientHeaderTimeout).toBe(`${seconds(LIMITS.readHeaderTimeout)}s`);
+    expect(p.clientBodyTimeout).toBe(`${seconds(LIMITS.readTimeout)}s`);
+    expect(p.proxyReadTimeout).toBe(`${seconds(LIMITS.writeTimeout)}s`);
+    expect(parseInt(p.upstreamKeepaliveTimeout, 10)).toBeLessThan(seconds(LIMITS.idleTimeout));
+  });
+});
+
+describe('docker and nginx features', () => {
+  it('renders Dockerfile, .dockerignore and compose always, nginx.conf only with --nginx', async () => {
+    const on = plan(await answers({ nginx: true }), templates);
+    const off = plan(await answers({ nginx: false }), templates);
+    for (const p of [on, off]) {
+      for (const path of ['Dockerfile', '.dockerignore', 'docker-compose.yml']) expect(file(p, path), path).toBeDefined();
+    }
+    expect(file(on, 'nginx/nginx.conf')).toContain('location /api/v1/ {');
+    expect(file(off, 'nginx/nginx.conf')).toBeUndefined();
+    expect(parseYaml(file(off, 'docker-compose.yml')!).services.nginx).toBeUndefined();
+  });
+
+  it('renders valid YAML for every database, Redis, nginx and base combination', async () => {
+    for (const db of DATABASES) {
+      for (const redis of [false, true]) {
+        for (const nginx of [false, true]) {
+          for (const dockerBase of DOCKER_BASES) {
+            const p = plan(await answers({ db, redis, nginx, dockerBase }), templates);
+            const compose = parseYaml(file(p, 'docker-compose.yml')!);
+            expect(Object.keys(compose.services).sort(), `${db} ${redis} ${nginx}`).toEqual(
+              ['app', ...(nginx ? ['nginx'] : []), ...(db === 'mysql' || db === 'postgres' ? ['db'] : []), ...(redis ? ['redis'] : [])].sort(),
+            );
+            expect(file(p, 'Dockerfile')).toContain(`FROM ${FINAL_IMAGES[dockerBase]}\n`);
+          }
+        }
+      }
+    }
+  });
+
+  it('pins every image to a release line, never latest', () => {
+    for (const image of [...Object.values(FINAL_IMAGES), ...Object.values(COMPOSE_IMAGES)]) {
+      if (image === 'scratch') continue;
+      expect(image).toMatch(/:[\w.-]+$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('pins the builder to the go directive of go.mod', async () => {
+    const p = plan(await answers({ go: '1.27.3' }), templates);
+    expect(file(p, 'go.mod')).toMatch(/^go 1\.27\.3$/m);
+    expect(file(p, 'Dockerfile')).toMatch(/^FROM --platform=\$BUILDPLATFORM golang:1\.27 AS builder$/m);
+  });
+});
