@@ -212,6 +212,19 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(copies.some((c) => c.rest.endsWith(' /etc/'))).toBe(true); // passwd/group for the user
       expect(owned('/tmp')?.flags.chown).toBe(user);
     }
+    // The builder's RUN that lays out the final stage's extra files, run here
+    // with /rootfs moved into a temp dir: the user it writes is USER.
+    const layout = builder.body.filter((i) => i.keyword === 'RUN' && i.args.includes('/rootfs'));
+    expect(layout).toHaveLength(1);
+    const root = tempDir('cga-rootfs-');
+    const laid = spawnSync('sh', ['-c', layout[0]!.args.replaceAll('/rootfs', `${root}/rootfs`)], { encoding: 'utf8' });
+    expect(laid.status, laid.stderr).toBe(0);
+    expect(existsSync(join(root, 'rootfs/data'))).toBe(true);
+    if (base === 'scratch') {
+      expect(readFileSync(join(root, 'rootfs/etc/passwd'), 'utf8')).toBe(`nonroot:x:${uid}:${gid}:nonroot:/app:/sbin/nologin\n`);
+      expect(readFileSync(join(root, 'rootfs/etc/group'), 'utf8')).toBe(`nonroot:x:${gid}:\n`);
+      expect(existsSync(join(root, 'rootfs/tmp'))).toBe(true);
+    }
     expect(final.body.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args)).toEqual(['8181']);
     const hc = final.body.find((i) => i.keyword === 'HEALTHCHECK')!;
     expect(hc).toBeDefined();
