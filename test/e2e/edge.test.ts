@@ -330,6 +330,25 @@ function ipInSubnet(ip: string, cidr: string): boolean {
   return (toInt(ip) & mask) === (toInt(net!) & mask);
 }
 
+/** A Compose implementation to validate with: the docker CLI plugin, or Debian's docker-compose. */
+function composeCommand(): string[] | undefined {
+  if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0) return ['docker-compose'];
+  return undefined;
+}
+
+/** `compose config -q` on the project's file (no engine needed): the Compose schema and interpolation. */
+function composeConfig(dir: string, env: Record<string, string>): { code: number | null; output: string } {
+  const cmd = composeCommand();
+  expect(cmd, 'docker compose or docker-compose (.ci/run installs docker-compose)').toBeDefined();
+  const r = spawnSync(cmd![0]!, [...cmd!.slice(1), '-f', join(dir, 'docker-compose.yml'), 'config', '-q'], {
+    encoding: 'utf8',
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
+  return { code: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
 const COMBOS = (['sqlite', 'mysql', 'postgres', 'none'] as const).flatMap((db) => [false, true].map((redis) => ({ db, redis })));
 
 describe('docker-compose.yml (parsed), for each database x Redis combination', () => {
@@ -419,6 +438,15 @@ describe('docker-compose.yml (parsed), for each database x Redis combination', (
     const [published, target] = (nginx.ports as string[])[0]!.split(':');
     expect(published).toBe('9090');
     expect(conf).toMatch(new RegExp(`^\\s*listen ${target};$`, 'm'));
+    // A real Compose implementation accepts the file; database passwords are required, not defaulted.
+    const secrets = dbServer ? { DB_PASSWORD: 'pw', DB_ROOT_PASSWORD: 'rootpw' } : {};
+    const valid = composeConfig(dir, secrets);
+    expect(valid.code, valid.output).toBe(0);
+    if (dbServer) {
+      const missing = composeConfig(dir, {});
+      expect(missing.code).not.toBe(0);
+      expect(missing.output).toMatch(/set DB_PASSWORD/);
+    }
     // The same nginx invocation the tests below use: prefix and pid in the tmpfs.
     expect(nginx.entrypoint).toEqual(['nginx', '-p', '/tmp/', '-c', '/etc/nginx/nginx.conf', '-e', 'stderr', '-g', 'daemon off; pid /tmp/nginx.pid;']);
   });
@@ -432,6 +460,8 @@ describe('docker-compose.yml (parsed), for each database x Redis combination', (
     expect(compose.services.app.environment.TRUSTED_PROXIES).toBe('');
     expect(compose.services.app.read_only).toBe(true);
     expect(compose.networks.edge?.ipam).toBeUndefined();
+    const valid = composeConfig(dir, {});
+    expect(valid.code, valid.output).toBe(0);
   });
 });
 
