@@ -86,7 +86,8 @@ function projectText(dir: string): Map<string, string> {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
     const rel = relative(dir, full);
-    if (rel === 'go.sum' || rel.startsWith('bin/') || rel.startsWith('data/')) continue;
+    // gin-app.json names every answer, the stores not chosen too.
+    if (rel === 'go.sum' || rel === 'gin-app.json' || rel.startsWith('bin/') || rel.startsWith('data/')) continue;
     out.set(rel, readFileSync(full, 'utf8'));
   }
   return out;
@@ -417,12 +418,64 @@ describe('faults: Redis', () => {
   });
 });
 
-describe('faults: PostgreSQL', () => {
+/** A MariaDB of the test's own: its data directory survives a kill, as a crashed server's would. */
+class OwnMariaDB {
+  proc?: ChildProcess;
+  readonly dir: string;
+  constructor(readonly port: number) {
+    this.dir = tempDir('cga-mdb-');
+    cleanups.push(() => this.crash());
+  }
+  async init(): Promise<void> {
+    await must('mariadb-install-db', ['--no-defaults', `--datadir=${join(this.dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db']);
+  }
+  async start(): Promise<void> {
+    this.proc = spawn(
+      '/usr/sbin/mariadbd',
+      ['--no-defaults', `--datadir=${join(this.dir, 'data')}`, `--port=${this.port}`, '--bind-address=127.0.0.1', `--socket=${join(this.dir, 'sock')}`, '--user=root', '--skip-log-bin', '--innodb-buffer-pool-size=16M'],
+      { stdio: 'ignore' },
+    );
+    await until('MariaDB to answer', async () => ((await run('mariadb-admin', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', 'ping'], { cwd: '/' })).code === 0 ? true : undefined), 60_000);
+    await must('mariadb', ['-h', '127.0.0.1', '-P', String(this.port), '-uroot', '-e', 'CREATE DATABASE IF NOT EXISTS app']);
+  }
+  /** SIGKILL: no goodbye to the clients. */
+  async crash(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
+  get url(): string {
+    return `mysql://root@127.0.0.1:${this.port}/app`;
+  }
+}
+
+interface OwnDatabase {
+  start(): Promise<void>;
+  crash(): Promise<void>;
+  readonly url: string;
+}
+
+async function ownDatabase(db: 'postgres' | 'mysql'): Promise<OwnDatabase> {
+  const port = await freePort();
+  if (db === 'postgres') {
+    const pg = new OwnPostgres(port);
+    await pg.init();
+    return { start: () => pg.start(), crash: () => pg.stop('immediate'), url: pg.url };
+  }
+  const my = new OwnMariaDB(port);
+  await my.init();
+  return my;
+}
+
+describe.each([{ db: 'postgres' as const }, { db: 'mysql' as const }])('faults: $db', ({ db }) => {
   it('down at startup: retries with backoff, then exits 1 naming the database', async () => {
-    const { dir } = await generate(args('postgres', false));
+    const { dir } = await generate(args(db, false));
     const binary = await buildServer(dir);
     const port = await freePort();
-    const r = await runBinary(binary, [], { DATABASE_URL: `postgres://postgres:s3cret@127.0.0.1:${port}/x?sslmode=disable`, ...fastRetries }, tempDir());
+    const url = db === 'postgres' ? `postgres://app:s3cret@127.0.0.1:${port}/x?sslmode=disable` : `mysql://app:s3cret@127.0.0.1:${port}/x`;
+    const r = await runBinary(binary, [], { DATABASE_URL: url, ...fastRetries }, tempDir());
     expect(r.code).toBe(1);
     expect(reason(r)).toMatch(/^error: database unreachable after 3 attempts in [\d.]+m?s: .*connection refused/);
     expect(r.stdout.match(/"msg":"connection failed, retrying"/g)).toHaveLength(2);
@@ -430,17 +483,16 @@ describe('faults: PostgreSQL', () => {
   });
 
   it('killed while serving: /readyz 503 naming the database, /healthz 200, fast 503s; back: recovers without a restart', async () => {
-    const { dir } = await generate(args('postgres', false));
+    const { dir } = await generate(args(db, false));
     const binary = await buildServer(dir);
-    const pg = new OwnPostgres(await freePort());
-    await pg.init();
-    await pg.start();
-    const svc = await startService(binary, { DATABASE_URL: pg.url }, tempDir());
+    const server = await ownDatabase(db);
+    await server.start();
+    const svc = await startService(binary, { DATABASE_URL: server.url }, tempDir());
     try {
       const before = await json(await postItem(svc, 'before the crash'));
       expect(before.id).toEqual(expect.any(Number));
 
-      await pg.stop('immediate');
+      await server.crash();
       const ready = await timed(`${svc.url}/readyz`);
       expect(ready.res.status).toBe(503);
       expect(await json(ready.res)).toMatchObject({ status: 'unavailable', down: { database: expect.any(String) } });
@@ -456,14 +508,14 @@ describe('faults: PostgreSQL', () => {
         expect(ms).toBeLessThan(3_500);
       }
 
-      await pg.start();
-      await until('readyz 200 after PostgreSQL came back', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      await server.start();
+      await until('readyz 200 after the database came back', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
       expect(await json(await fetch(`${svc.url}/api/v1/items/${before.id}`))).toMatchObject({ name: 'before the crash' });
       expect((await postItem(svc, 'after')).status).toBe(201);
-      expect(svc.proc.exitCode).toBeNull();
+      expect(svc.proc.exitCode).toBeNull(); // the same process throughout
     } finally {
       expect(await svc.stop()).toBe(0);
-      await pg.stop('fast');
+      await server.crash();
     }
   });
 });

@@ -77,9 +77,9 @@ func TestUnknownFlagAndFileKey(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	cases := map[string]string{
-		"postgres://app:s3cret@db:5432/app?sslmode=disable": "postgres://app:xxxxx@db:5432/app?sslmode=disable",
-		"app:s3cret@tcp(db:3306)/app":                       "app:xxxxx@tcp(db:3306)/app",
-		"s3cret":                                            "xxxxx",
+		"amqp://app:s3cret@mq:5672/app?heartbeat=10": "amqp://app:xxxxx@mq:5672/app?heartbeat=10",
+		"app:s3cret@tcp(db:3306)/app":                "app:xxxxx@tcp(db:3306)/app",
+		"s3cret":                                     "xxxxx",
 	}
 	for in, want := range cases {
 		if got := Redact(in); got != want || strings.Contains(got, "s3cret") {

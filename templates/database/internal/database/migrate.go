@@ -44,32 +44,41 @@ type schemaMigration struct {
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
 // Migrate applies the migrations the database has not seen, in order, each
-// in a transaction with its record. Instances starting at the same moment
-// may race here (the loser fails and is restarted); when you scale out, run
-// migrations from one place (a job, or one instance) first.
+// in a transaction with its record. A lock (see lockMigrations) makes
+// instances that start together take turns, so each migration runs once.
 func Migrate(ctx context.Context, db *DB, logger *slog.Logger) error {
-	g := db.Gorm.WithContext(ctx)
-	if err := g.AutoMigrate(&schemaMigration{}); err != nil {
-		return fmt.Errorf("migrations table: %w", err)
-	}
-	var applied []int
-	if err := g.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
-		return fmt.Errorf("reading applied migrations: %w", err)
-	}
-	for _, m := range migrations {
-		if slices.Contains(applied, m.Version) {
-			continue
-		}
-		err := g.Transaction(func(tx *gorm.DB) error {
-			if err := m.Up(tx); err != nil {
-				return err
-			}
-			return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
-		})
+	// One connection throughout: the lock belongs to the session holding it.
+	return db.Gorm.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		// A session, so that each statement below starts afresh.
+		conn = conn.Session(&gorm.Session{})
+		unlock, err := lockMigrations(conn)
 		if err != nil {
-			return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			return fmt.Errorf("locking the migrations: %w", err)
 		}
-		logger.Info("migration applied", "version", m.Version, "name", m.Name)
-	}
-	return nil
+		defer unlock()
+
+		if err := conn.AutoMigrate(&schemaMigration{}); err != nil {
+			return fmt.Errorf("migrations table: %w", err)
+		}
+		var applied []int
+		if err := conn.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
+			return fmt.Errorf("reading applied migrations: %w", err)
+		}
+		for _, m := range migrations {
+			if slices.Contains(applied, m.Version) {
+				continue
+			}
+			err := conn.Transaction(func(tx *gorm.DB) error {
+				if err := m.Up(tx); err != nil {
+					return err
+				}
+				return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
+			})
+			if err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+			logger.Info("migration applied", "version", m.Version, "name", m.Name)
+		}
+		return nil
+	})
 }

@@ -106,3 +106,17 @@ func urlToDSN(raw string) (string, error) {
 func dialector(pool *sql.DB) gorm.Dialector {
 	return gormmysql.New(gormmysql.Config{Conn: pool})
 }
+
+// lockMigrations waits (up to a minute) for the migration lock on conn's
+// session; the returned func releases it. The lock's name includes the
+// database, since MySQL's named locks are server-wide.
+func lockMigrations(conn *gorm.DB) (func(), error) {
+	var got sql.NullInt64
+	if err := conn.Raw("SELECT GET_LOCK(CONCAT('schema_migrations:', DATABASE()), 60)").Scan(&got).Error; err != nil {
+		return nil, err
+	}
+	if got.Int64 != 1 {
+		return nil, errors.New("another instance held the lock for over a minute")
+	}
+	return func() { conn.Exec("SELECT RELEASE_LOCK(CONCAT('schema_migrations:', DATABASE()))") }, nil
+}

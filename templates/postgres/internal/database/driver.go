@@ -37,3 +37,17 @@ func connect(dsn string) (*sql.DB, error) {
 func dialector(pool *sql.DB) gorm.Dialector {
 	return postgres.New(postgres.Config{Conn: pool})
 }
+
+// migrationLockKey names the advisory lock that serializes migrations
+// (advisory locks are per database, so services sharing a server do not
+// wait for each other).
+const migrationLockKey = 7_280_113
+
+// lockMigrations waits for the migration lock on conn's session; the
+// returned func releases it.
+func lockMigrations(conn *gorm.DB) (func(), error) {
+	if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
+		return nil, err
+	}
+	return func() { conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockKey) }, nil
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/glebarez/sqlite"
 	"gorm.io/gorm"
@@ -47,4 +48,14 @@ func connect(url string) (*sql.DB, error) {
 
 func dialector(pool *sql.DB) gorm.Dialector {
 	return &sqlite.Dialector{Conn: pool}
+}
+
+// migrating serializes Migrate within the process. An SQLite file belongs
+// to one process, which is all the locking it needs.
+var migrating sync.Mutex
+
+// lockMigrations waits for the migration lock; the returned func releases it.
+func lockMigrations(*gorm.DB) (func(), error) {
+	migrating.Lock()
+	return migrating.Unlock, nil
 }
