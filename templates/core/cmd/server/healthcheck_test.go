@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -16,12 +15,7 @@ func serveOn(t *testing.T, h http.Handler) int {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	_, port, err := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, _ := strconv.Atoi(port)
-	return n
+	return srv.Listener.Addr().(*net.TCPAddr).Port
 }
 
 func TestHealthcheckMode(t *testing.T) {
