@@ -3,9 +3,11 @@
 import { CliError } from './errors.js';
 import { create } from './create.js';
 import { helpText, parseArgs } from './options/flags.js';
+import { mark, reportTimings } from './timing.js';
 import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
+  mark('load');
   const args = parseArgs(argv);
   if (args.run.help) {
     process.stdout.write(helpText(VERSION));
@@ -30,7 +32,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    reportTimings();
+    process.exit(code);
+  },
   (err: unknown) => {
     if (err instanceof CliError) {
       process.stderr.write(`create-gin-app: ${err.message}\n`);

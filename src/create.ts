@@ -10,6 +10,7 @@ import type { Answers } from './options/schema.js';
 import { compareGoVersions } from './options/validate.js';
 import { plan, requiredGo } from './plan.js';
 import { loadTemplates } from './templates/index.js';
+import { mark } from './timing.js';
 import { VERSION } from './version.js';
 import { verify, verifyInWorkspace } from './verify.js';
 import { detectMonorepo, type Monorepo } from './monorepo/detect.js';
@@ -35,8 +36,10 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   const target = resolve(io.cwd, dir);
   const verifying = !args.run['no-verify'];
   await checkTarget(target, Boolean(args.run.force));
+  mark('args');
 
   const go = findGo();
+  mark('go toolchain');
   const mono = detectMonorepo(target);
   const answers = await resolveAnswers({
     given: args.answers,
@@ -44,6 +47,7 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
     minGo: (partial) => requiredGo(partial as Answers),
     asker,
   });
+  mark('answers');
   if (verifying && !args.run['dry-run']) checkToolchain(go, answers);
 
   const shown = relative(io.cwd, target) || '.';
@@ -108,7 +112,10 @@ export interface GenerateOptions {
  * target is left as it was.
  */
 export async function generate({ target, answers, verify: verifying, log }: GenerateOptions): Promise<void> {
-  const staged = await stage(target, renderFiles(answers));
+  const files = renderFiles(answers);
+  mark('render');
+  const staged = await stage(target, files);
+  mark('write');
   const onSignal = () => {
     staged.abort();
     process.exit(130);
@@ -117,7 +124,9 @@ export async function generate({ target, answers, verify: verifying, log }: Gene
   process.once('SIGTERM', onSignal);
   try {
     if (verifying) await verify(staged.dir, { log });
+    mark('verify');
     await staged.commit();
+    mark('write');
   } catch (err) {
     staged.abort();
     throw err;
