@@ -3,8 +3,8 @@
  * to the target and moved into place at the end, so a failure or Ctrl-C
  * leaves the target as it was. Only files the generator renders are touched.
  */
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync, rmSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { usageError } from './errors.js';
 
@@ -55,11 +55,10 @@ export async function stage(target: string, files: readonly FileToWrite[]): Prom
     if (firstCreated) rmSync(firstCreated, { recursive: true, force: true });
   };
   try {
-    for (const f of files) {
-      const to = join(dir, f.path);
-      await mkdir(dirname(to), { recursive: true });
-      await writeFile(to, f.content);
-    }
+    // Synchronous on purpose: ~70 small files, where the thread pool's round
+    // trips per await cost more than the writes (npm run bench, "write").
+    for (const sub of new Set(files.map((f) => dirname(join(dir, f.path))))) mkdirSync(sub, { recursive: true });
+    for (const f of files) writeFileSync(join(dir, f.path), f.content);
   } catch (err) {
     abort();
     throw err;
