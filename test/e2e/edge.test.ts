@@ -439,7 +439,7 @@ describe('docker-compose.yml (parsed), for each database x Redis combination', (
     expect(published).toBe('9090');
     expect(conf).toMatch(new RegExp(`^\\s*listen ${target};$`, 'm'));
     // A real Compose implementation accepts the file; database passwords are required, not defaulted.
-    const secrets = dbServer ? { DB_PASSWORD: 'pw', DB_ROOT_PASSWORD: 'rootpw' } : {};
+    const secrets: Record<string, string> = dbServer ? { DB_PASSWORD: 'pw', DB_ROOT_PASSWORD: 'rootpw' } : {};
     const valid = composeConfig(dir, secrets);
     expect(valid.code, valid.output).toBe(0);
     if (dbServer) {
