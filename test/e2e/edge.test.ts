@@ -297,7 +297,8 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(printed.status, printed.stderr).toBe(0);
       expect(printed.stdout).toMatch(/^PORT=\d+ \(default\)$/m);
     }
-  });
+    // A cold build of pure-Go SQLite with -trimpath shares no cache with the other tests: minutes on 2 cores.
+  }, 600_000);
 
   it('the HEALTHCHECK probe mode exits 0 for a healthy service and 1 when nothing answers', async () => {
     const { dir } = await generate(NGINX_ARGS('/api/v1'));
