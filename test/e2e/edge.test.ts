@@ -266,6 +266,8 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
 
   // The default service (pure-Go SQLite, the dependency most likely to pull
   // in cgo) for the host; a lighter one cross-compiled for the other arch.
+  // A cold -trimpath build of pure-Go SQLite shares no cache with the other
+  // tests' builds: minutes on 2 cores, hence the longer timeout.
   it.each([
     { name: 'default service (pure-Go SQLite), host arch', args: [] as string[], arch: hostArch },
     { name: '--db none, cross-compiled', args: NGINX_ARGS('/api/v1'), arch: hostArch === 'amd64' ? 'arm64' : 'amd64' },
@@ -297,7 +299,6 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(printed.status, printed.stderr).toBe(0);
       expect(printed.stdout).toMatch(/^PORT=\d+ \(default\)$/m);
     }
-    // A cold build of pure-Go SQLite with -trimpath shares no cache with the other tests: minutes on 2 cores.
   }, 600_000);
 
   it('the HEALTHCHECK probe mode exits 0 for a healthy service and 1 when nothing answers', async () => {
