@@ -69,8 +69,10 @@ function containerData(answers: Answers) {
     dbServer,
     // Databases and Redis sit on an internal network of their own.
     backend: dbServer || answers.redis,
-    // The same name the service's own default DATABASE_URL uses.
-    dbUser: databaseName(answers.module),
+    // The same name the service's own default DATABASE_URL uses; the
+    // database images refuse to create a regular user named root.
+    dbName: databaseName(answers.module),
+    dbUser: databaseName(answers.module) === 'root' ? 'app' : databaseName(answers.module),
     volumes,
     // Longer than the service's own drain time, so compose never SIGKILLs a draining service.
     stopGracePeriod: `${seconds(LIMITS.shutdownTimeout) + 10}s`,

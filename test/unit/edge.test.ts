@@ -65,6 +65,22 @@ describe('docker and nginx features', () => {
     }
   });
 
+  it("gives the service the database, user and password compose creates (never a regular user named root)", async () => {
+    for (const module of ['example.com/orders', 'root']) {
+      for (const db of ['mysql', 'postgres'] as const) {
+        const compose = parseYaml(file(plan(await answers({ module, db }), templates), 'docker-compose.yml')!);
+        const url: string = compose.services.app.environment.DATABASE_URL;
+        const env = compose.services.db.environment;
+        const [user, name] = db === 'mysql' ? [env.MYSQL_USER, env.MYSQL_DATABASE] : [env.POSTGRES_USER, env.POSTGRES_DB];
+        expect(user).not.toBe('root');
+        expect(name).toBe(module === 'root' ? 'root' : 'orders');
+        expect(url.startsWith(db === 'mysql' ? `${user}:` : `postgres://${user}:`), url).toBe(true);
+        expect(url).toContain(db === 'mysql' ? `@tcp(db:3306)/${name}?` : `@db:5432/${name}?`);
+        expect(url).toContain(db === 'mysql' ? env.MYSQL_PASSWORD : env.POSTGRES_PASSWORD);
+      }
+    }
+  });
+
   it('pins every image to a release line, never latest', () => {
     for (const image of [...Object.values(FINAL_IMAGES), ...Object.values(COMPOSE_IMAGES)]) {
       if (image === 'scratch') continue;
