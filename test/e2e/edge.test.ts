@@ -4,8 +4,8 @@
  * is run here; compose is parsed for every database x Redis combination;
  * nginx is real, in front of the running generated service.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
@@ -300,6 +300,52 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(printed.stdout).toMatch(/^PORT=\d+ \(default\)$/m);
     }
   }, 600_000);
+
+  // The final image's layout and user, emulated here (no Docker engine):
+  // WORKDIR owned by root, only the data directory owned by USER, the binary
+  // started as that UID. Needs root to switch users, as CI has.
+  it.skipIf(process.getuid?.() !== 0)('runs as the final stage\'s non-root USER with only its data directory writable (SQLite included)', async () => {
+    const { dir } = await generate();
+    const text = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    const final = stages(parseDockerfile(text)).at(-1)!;
+    const [uid, gid] = final.body.filter((i) => i.keyword === 'USER').at(-1)!.args.split(':').map(Number) as [number, number];
+    const workdir = final.body.find((i) => i.keyword === 'WORKDIR')!.args;
+    const binary = (JSON.parse(final.body.find((i) => i.keyword === 'ENTRYPOINT')!.args) as string[])[0]!;
+    const { command, env } = dockerBuildCommand(text);
+    const built = await run('sh', ['-c', command], { cwd: dir, env: { ...env, TARGETOS: 'linux', TARGETARCH: hostArch } });
+    expect(built.code, built.stderr).toBe(0);
+
+    const root = tempDir('cga-image-');
+    chmodSync(root, 0o755);
+    const app = join(root, workdir);
+    mkdirSync(join(app, 'data'), { recursive: true });
+    chownSync(join(app, 'data'), uid, gid);
+    const bin = join(root, binary);
+    copyFileSync(join(dir, /-o (\S+)/.exec(command)![1]!), bin);
+    chmodSync(bin, 0o755);
+    const asUser = ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--'];
+
+    const port = await freePort();
+    const proc = spawn('setpriv', [...asUser, bin], { cwd: app, env: { PORT: String(port), PPROF_ADDR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let logs = '';
+    proc.stdout!.on('data', (d) => (logs += d));
+    proc.stderr!.on('data', (d) => (logs += d));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status, { timeout: 30_000, interval: 100 }).toBe(200);
+      // The HEALTHCHECK, as the same user.
+      const hc = spawnSync('setpriv', [...asUser, bin, '-healthcheck'], { cwd: app, env: { PORT: String(port) }, encoding: 'utf8' });
+      expect(hc.status, hc.stderr).toBe(0);
+    } finally {
+      proc.kill('SIGTERM');
+      expect(await exited, logs).toBe(0);
+    }
+    // SQLite's file is in the data directory, owned by the user; nothing else was written.
+    const written = readdirSync(join(app, 'data'));
+    expect(written.some((f) => f.endsWith('.db')), `${written}`).toBe(true);
+    for (const f of written) expect(statSync(join(app, 'data', f)).uid).toBe(uid);
+    expect(readdirSync(app).sort()).toEqual(['data', binary.slice(workdir.length + 1)].sort());
+  });
 
   it('the HEALTHCHECK probe mode exits 0 for a healthy service and 1 when nothing answers', async () => {
     const { dir } = await generate(NGINX_ARGS('/api/v1'));
