@@ -1,7 +1,7 @@
 /** Go toolchain and generated-service helpers shared by the e2e tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run, type RunResult } from './cli.js';
 
 /** Runs a Go command in dir, failing the test with its output if it fails. */
@@ -43,7 +43,9 @@ export interface Service {
 export async function startService(binary: string, env: Record<string, string> = {}, cwd?: string): Promise<Service> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const proc = spawn(binary, [], {
-    cwd,
+    // Default: the project the binary was built in (buildServer puts it in <dir>/bin), so
+    // relative paths such as SQLite's ./data stay out of the test runner's directory.
+    cwd: cwd ?? dirname(dirname(binary)),
     env: { PATH: process.env.PATH, PPROF_ADDR: '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
