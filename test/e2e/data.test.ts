@@ -147,13 +147,15 @@ describe.each(DBS.flatMap((db) => [false, true].map((redis) => ({ db, redis })))
       const env: Record<string, string> = {};
       if (db === 'mysql' || db === 'postgres') env.TEST_DATABASE_URL = await freshDatabase(db);
       if (redis) env.TEST_REDIS_URL = REDIS;
-      const tests = await go(dir, ['test', '-count=1', './...'], env);
-      for (const pkg of ['cmd/server', 'internal/config', 'internal/server']) expect(tests.stdout).toMatch(new RegExp(`ok\\s+svc/${pkg}`));
-      if (db !== 'none') expect(tests.stdout).toMatch(/ok\s+svc\/internal\/database/);
-      if (redis) expect(tests.stdout).toMatch(/ok\s+svc\/internal\/cache/);
-      // With the servers given, nothing is skipped.
-      const verbose = await go(dir, ['test', '-count=1', '-v', './cmd/server', ...(db !== 'none' ? ['./internal/database'] : []), ...(redis ? ['./internal/cache'] : [])], env);
-      expect(verbose.stdout).not.toMatch(/--- SKIP/);
+      const tests = await go(dir, ['test', '-count=1', '-v', './...'], env);
+      for (const pkg of ['cmd/server', 'internal/config', 'internal/server']) expect(tests.stdout).toMatch(new RegExp(`^ok\\s+svc/${pkg}`, 'm'));
+      if (db !== 'none') expect(tests.stdout).toMatch(/^ok\s+svc\/internal\/database/m);
+      if (redis) expect(tests.stdout).toMatch(/^ok\s+svc\/internal\/cache/m);
+      if (db !== 'none' || redis) expect(tests.stdout).toMatch(/^ok\s+svc\/internal\/retry/m);
+      // With the servers given, nothing is skipped: the store tests ran for real.
+      expect(tests.stdout).not.toMatch(/set TEST_(DATABASE|REDIS)_URL to run/);
+      if (db !== 'none') expect(tests.stdout).toMatch(/--- PASS: TestConcurrentMigrations/);
+      if (redis) expect(tests.stdout).toMatch(/--- PASS: TestCounters/);
     });
 
     it('runs against the real server: /readyz 200 and the examples round-trip', async () => {
@@ -230,6 +232,15 @@ describe('defaults', () => {
 });
 
 // ------------------------------------------------------------- bad values
+
+describe('options', () => {
+  it('--help lists --db and --redis with their choices and defaults', async () => {
+    const r = await runCli(['--help'], { cwd: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s+--db <name>\s.*\(sqlite\|mysql\|postgres\|none\) \[default: sqlite\]$/m);
+    expect(r.stdout).toMatch(/^\s+--redis \/ --no-redis\s.*\[default: off\]$/m);
+  });
+});
 
 describe('bad values', () => {
   it('an unknown --db is one line, a non-zero exit, and nothing written', async () => {
