@@ -126,6 +126,97 @@ func TestSyslogUnreachableThenBack(t *testing.T) {
 	}
 }
 
+func TestSyslogOverTCPReconnects(t *testing.T) {
+	receiver, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := receiver.Addr().String()
+	lines := make(chan string, 100)
+	var mu sync.Mutex
+	var conns []net.Conn
+	accept := func(ln net.Listener) {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 64<<10)
+				var pending string
+				for {
+					n, err := conn.Read(buf)
+					if err != nil {
+						return
+					}
+					pending += string(buf[:n])
+					for {
+						line, rest, found := strings.Cut(pending, "\n")
+						if !found {
+							break
+						}
+						lines <- line
+						pending = rest
+					}
+				}
+			}()
+		}
+	}
+	go accept(receiver)
+
+	var notices syncBuffer
+	sink, err := OpenSyslog("tcp://"+addr, "svc", New(&notices, slog.LevelInfo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	logger := slog.New(sink.Handler(slog.LevelInfo))
+	logger.Error("first")
+	select {
+	case line := <-lines:
+		if !strings.HasPrefix(line, "<27>") || !strings.Contains(line, `"msg":"first"`) {
+			t.Fatalf("got %q", line)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no message over TCP")
+	}
+
+	// The receiver restarts on the same address: the sink reconnects.
+	receiver.Close()
+	mu.Lock()
+	for _, c := range conns {
+		c.Close()
+	}
+	mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	restarted, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	defer restarted.Close()
+	go accept(restarted)
+	deadline := time.After(15 * time.Second)
+	for {
+		logger.Info("again")
+		select {
+		case line := <-lines:
+			if strings.Contains(line, `"msg":"again"`) {
+				if n := strings.Count(notices.String(), "syslog unreachable"); n > 1 {
+					t.Errorf("outage reported %d times:\n%s", n, notices.String())
+				}
+				return
+			}
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no reconnect over TCP; notices:\n%s", notices.String())
+		}
+	}
+}
+
 func TestParseSyslogAddr(t *testing.T) {
 	for addr, want := range map[string]string{
 		"udp://127.0.0.1:514": "[udp] 127.0.0.1:514",
