@@ -507,11 +507,12 @@ describe('4.4 outbound calls: timeouts, circuit breaker, request ID', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('SIGTERM with slow requests in flight: all complete with 200, new connections refused, exit 0', async () => {
+  it('SIGTERM with slow requests in flight: all complete with 200, new connections refused, store closed, logs flushed, exit 0', async () => {
     const up = await startUpstream();
     up.mode = 'slow';
     up.slowMs = 3000;
-    const svc = await start({ UPSTREAM_URL: up.url, SHUTDOWN_TIMEOUT: '15s' });
+    const rx = await udpReceiver();
+    const svc = await start({ UPSTREAM_URL: up.url, SHUTDOWN_TIMEOUT: '15s', SYSLOG_ADDR: rx.addr });
     const n = 20;
     const inFlight = Array.from({ length: n }, (_, i) =>
       fetch(`${svc.url}/api/v1/upstream`, { headers: { 'X-Request-ID': `drain-${i}` } }).then(async (r) => ({ status: r.status, body: await r.json() })),
@@ -524,7 +525,12 @@ describe('graceful shutdown', () => {
     expect(results.map((r) => r.status)).toEqual(Array(n).fill(200));
     expect(results.map((r) => r.body.id).sort()).toEqual(Array.from({ length: n }, (_, i) => `drain-${i}`).sort());
     expect(await exit).toBe(0);
-    expect(svc.logs()).toContain('"msg":"stopped"');
+    const logs = svc.logs();
+    expect(logs).toContain('"msg":"stopped"');
+    // Then the store is closed, and the records up to the last one were flushed to syslog.
+    expect(logs.indexOf('"msg":"database closed"')).toBeGreaterThan(logs.indexOf('"msg":"stopped"'));
+    await waitFor('the last records in syslog', () => rx.messages().some((m) => m.includes('"msg":"database closed"')), 2000);
+    await rx.close();
     await up.close();
   });
 });
