@@ -530,3 +530,60 @@ describe.each([{ db: 'postgres' as const }, { db: 'mysql' as const }])('faults: 
     }
   });
 });
+
+describe('faults: a store that stops answering (SIGSTOP) instead of going away', () => {
+  /** Each store call of a request is bounded (3s), /readyz too (2s): 503s, not hangs. */
+  async function expectBounded(svc: Service, path: string, init: RequestInit | undefined, error: string, down: string) {
+    const ready = await timed(`${svc.url}/readyz`);
+    expect(ready.res.status).toBe(503);
+    expect((await json(ready.res)).down).toHaveProperty(down);
+    expect(ready.ms).toBeLessThan(4_000);
+    expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
+    const { res, ms } = await timed(`${svc.url}${path}`, init);
+    expect(res.status).toBe(503);
+    expect(await json(res)).toEqual({ error });
+    expect(ms).toBeLessThan(6_000);
+  }
+
+  it('Redis', async () => {
+    const { dir } = await generate(args('none', true));
+    const binary = await buildServer(dir);
+    const redis = new OwnRedis(await freePort());
+    await redis.start();
+    const svc = await startService(binary, { REDIS_URL: `redis://127.0.0.1:${redis.port}/0` }, tempDir());
+    const counter = `${svc.url}/api/v1/counters/hang`;
+    try {
+      expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
+      redis.proc!.kill('SIGSTOP');
+      await expectBounded(svc, '/api/v1/counters/hang', { method: 'POST' }, 'redis unavailable', 'redis');
+      redis.proc!.kill('SIGCONT');
+      await until('readyz 200 after Redis answers again', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      expect((await fetch(counter)).status).toBe(200);
+    } finally {
+      redis.proc?.kill('SIGCONT');
+      expect(await svc.stop()).toBe(0);
+      await redis.kill();
+    }
+  });
+
+  it('MariaDB', async () => {
+    const { dir } = await generate(args('mysql', false));
+    const binary = await buildServer(dir);
+    const my = new OwnMariaDB(await freePort());
+    await my.init();
+    await my.start();
+    const svc = await startService(binary, { DATABASE_URL: my.url }, tempDir());
+    try {
+      const item = await json(await postItem(svc, 'before the hang'));
+      my.proc!.kill('SIGSTOP');
+      await expectBounded(svc, `/api/v1/items/${item.id}`, undefined, 'database unavailable', 'database');
+      my.proc!.kill('SIGCONT');
+      await until('readyz 200 after MariaDB answers again', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      expect(await json(await fetch(`${svc.url}/api/v1/items/${item.id}`))).toMatchObject({ name: 'before the hang' });
+    } finally {
+      my.proc?.kill('SIGCONT');
+      expect(await svc.stop()).toBe(0);
+      await my.crash();
+    }
+  });
+});
