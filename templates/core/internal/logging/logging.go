@@ -2,10 +2,11 @@
 package logging
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 )
 
 // New returns a JSON logger writing to w at the given minimum level.
@@ -26,8 +27,12 @@ type writer struct {
 	level  slog.Level
 }
 
+// ansiColor matches terminal colour codes, which Gin puts around a
+// recovered panic even when the output is not a terminal.
+var ansiColor = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
 func (w *writer) Write(p []byte) (int, error) {
-	msg := string(bytes.TrimRight(p, "\n"))
+	msg := strings.TrimSpace(ansiColor.ReplaceAllString(string(p), ""))
 	if msg != "" {
 		w.logger.Log(context.Background(), w.level, msg, "source", "gin")
 	}
