@@ -93,8 +93,9 @@ func ParseSyslogAddr(addr string) (networks []string, address string, err error)
 }
 
 // OpenSyslog starts a sink for addr (see ParseSyslogAddr) whose messages
-// carry tag. An unreachable receiver is not an error: notices says so and
-// the sink keeps trying. Close flushes it.
+// carry tag. It connects in the background, so a receiver that is slow to
+// answer does not hold up the start, and an unreachable one is not an
+// error: notices says so and the sink keeps trying. Close flushes it.
 func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 	networks, address, err := ParseSyslogAddr(addr)
 	if err != nil {
@@ -106,11 +107,6 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 	s := &Syslog{
 		addr: addr, networks: networks, address: address, tag: tag, notices: notices,
 		queue: make(chan message, queueSize), done: make(chan struct{}), backoff: minBackoff,
-	}
-	if err := s.connect(); err != nil {
-		s.failed(err)
-	} else {
-		notices.Info("logging to syslog", "addr", addr)
 	}
 	go s.run()
 	return s, nil
@@ -159,6 +155,11 @@ func (s *Syslog) enqueue(m message) {
 
 func (s *Syslog) run() {
 	defer close(s.done)
+	if err := s.connect(); err != nil {
+		s.failed(err)
+	} else {
+		s.notices.Info("logging to syslog", "addr", s.addr)
+	}
 	for m := range s.queue {
 		s.send(m)
 	}
