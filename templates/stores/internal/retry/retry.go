@@ -38,7 +38,7 @@ func Do(ctx context.Context, p Policy, logger *slog.Logger, what string, op func
 		if n >= attempts {
 			break
 		}
-		wait := Delay(p, n, rand.Float64())
+		wait := Delay(p, n, rand.Float64()) // #nosec G404 -- jitter only spreads retries out; it guards no secret.
 		logger.WarnContext(ctx, "connection failed, retrying", "dependency", what,
 			"attempt", n, "of", attempts, "retry_in", wait.Round(time.Millisecond).String(), "error", err.Error())
 		timer := time.NewTimer(wait)
