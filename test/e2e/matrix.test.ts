@@ -1,0 +1,242 @@
+/**
+ * Issue 8: the quality gate over the option matrix. A pairwise-covering set
+ * of db x redis x docker-base x nginx x pprof x syslog (all-on and all-off
+ * always in it, every value of every option at least once) is generated once
+ * each with --yes (which verifies: tidy, gofmt, vet, build), then checked with
+ * gofmt -l, go vet, staticcheck and gosec, which must find nothing, and the
+ * project's own go test ./... must pass (store tests against the local
+ * PostgreSQL, MariaDB and Redis). Module and build caches are the shared
+ * defaults, so a package that several combinations share is compiled and
+ * analysed once. staticcheck and gosec are pinned; .ci/run installs them.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run, type RunResult } from '../helpers/cli.js';
+import { generate } from '../helpers/project.js';
+
+// ------------------------------------------------------------------ matrix
+
+const DIMENSIONS = {
+  db: ['sqlite', 'mysql', 'postgres', 'none'],
+  redis: [true, false],
+  dockerBase: ['distroless', 'alpine', 'scratch'],
+  nginx: [true, false],
+  pprof: [true, false],
+  syslog: [true, false],
+} as const;
+type Key = keyof typeof DIMENSIONS;
+type Combo = { [K in Key]: (typeof DIMENSIONS)[K][number] };
+const KEYS = Object.keys(DIMENSIONS) as Key[];
+
+const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true };
+const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false };
+
+/** Every full combination, in a fixed order. */
+function everyCombo(): Combo[] {
+  let out: Partial<Combo>[] = [{}];
+  for (const k of KEYS) out = out.flatMap((c) => DIMENSIONS[k].map((v) => ({ ...c, [k]: v })));
+  return out as Combo[];
+}
+
+const pairsOf = (c: Combo): string[] =>
+  KEYS.flatMap((a, i) => KEYS.slice(i + 1).map((b) => `${a}=${String(c[a])}|${b}=${String(c[b])}`));
+
+/**
+ * Greedy pairwise cover (deterministic): start from all-on and all-off, then
+ * repeatedly take the first full combination that covers the most pairs of
+ * values not covered yet.
+ */
+function pairwise(): Combo[] {
+  const all = everyCombo();
+  const uncovered = new Set(all.flatMap(pairsOf));
+  const chosen: Combo[] = [];
+  const take = (c: Combo) => {
+    chosen.push(c);
+    for (const p of pairsOf(c)) uncovered.delete(p);
+  };
+  take(ALL_ON);
+  take(ALL_OFF);
+  while (uncovered.size > 0) {
+    let best = all[0]!;
+    let bestGain = -1;
+    for (const c of all) {
+      const gain = pairsOf(c).filter((p) => uncovered.has(p)).length;
+      if (gain > bestGain) [best, bestGain] = [c, gain];
+    }
+    take(best);
+  }
+  return chosen;
+}
+
+const flag = (name: string, on: boolean) => (on ? `--${name}` : `--no-${name}`);
+const cliArgs = (c: Combo) => [
+  '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog),
+];
+const label = (c: Combo) => cliArgs(c).join(' ');
+
+const COMBOS = pairwise();
+
+// ------------------------------------------------------------------- tools
+
+const PINNED = {
+  staticcheck: { module: 'honnef.co/go/tools', version: 'v0.8.2', install: 'go install honnef.co/go/tools/cmd/staticcheck@v0.8.2' },
+  gosec: { module: 'github.com/securego/gosec/v2', version: 'v2.30.0', install: 'go install github.com/securego/gosec/v2/cmd/gosec@v2.30.0' },
+} as const;
+
+/** The pinned linter on PATH or in $(go env GOPATH)/bin, or the reason it cannot be used. */
+function findTool(name: keyof typeof PINNED): { path?: string; problem?: string } {
+  const { module, version, install } = PINNED[name];
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  try {
+    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim().split(':')[0];
+    if (gopath) dirs.push(join(gopath, 'bin'));
+  } catch {
+    // no Go: the generation fails with its own message
+  }
+  const path = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
+  if (!path) return { problem: `${name} is not installed (looked on PATH and in $(go env GOPATH)/bin): run .ci/run, or ${install}` };
+  let info = '';
+  try {
+    info = execFileSync('go', ['version', '-m', path], { encoding: 'utf8' });
+  } catch {
+    // not a Go binary we can read: reported below
+  }
+  const found = new RegExp(`^\\s*mod\\s+${module.replace(/[.]/g, '\\.')}\\s+(\\S+)`, 'm').exec(info)?.[1];
+  if (found !== version) {
+    return { problem: `${path} is ${module} ${found ?? '(unknown version)'}, the gate is pinned to ${version}: ${install}` };
+  }
+  return { path };
+}
+
+const staticcheck = findTool('staticcheck');
+const gosec = findTool('gosec');
+
+// ------------------------------------------------------- test data stores
+
+const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
+const dropAfter: (() => Promise<unknown>)[] = [];
+
+async function must(cmd: string, args: string[]): Promise<void> {
+  const r = await run(cmd, args, { cwd: '/', timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
+}
+
+/** A fresh database on the local server for the generated store tests, dropped after the file. */
+async function freshDatabase(db: 'mysql' | 'postgres'): Promise<string> {
+  const name = `cga_matrix_${randomBytes(4).toString('hex')}`;
+  if (db === 'postgres') {
+    await must('psql', [PG_ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
+    dropAfter.push(() => run('psql', [PG_ADMIN, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { cwd: '/' }));
+    return `postgres://postgres@127.0.0.1:5432/${name}?sslmode=disable`;
+  }
+  await must('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `CREATE DATABASE ${name}`]);
+  dropAfter.push(() => run('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS ${name}`], { cwd: '/' }));
+  return `mysql://root@127.0.0.1:3306/${name}`;
+}
+
+// -------------------------------------------------------------- the gate
+
+/** At most two combinations at once: each one keeps both cores busy while it compiles. */
+const MAX_AT_ONCE = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(f: () => Promise<T>): Promise<T> {
+  if (running >= MAX_AT_ONCE) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await f();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+const GO_ENV = { GOTOOLCHAIN: 'local', GOWORK: 'off' };
+const timings: string[] = [];
+const started = Date.now();
+
+afterAll(async () => {
+  for (const drop of dropAfter) await drop();
+  if (timings.length) {
+    console.log(`option matrix: ${timings.length} combinations in ${((Date.now() - started) / 1000).toFixed(0)}s wall\n${timings.join('\n')}`);
+  }
+});
+
+function output(r: RunResult): string {
+  return `${r.stdout}${r.stderr}`.trim();
+}
+
+describe('option matrix quality gate', () => {
+  it('the combinations cover every pair of values, every value, all-on and all-off', () => {
+    const covered = new Set(COMBOS.flatMap(pairsOf));
+    expect([...new Set(everyCombo().flatMap(pairsOf))].filter((p) => !covered.has(p))).toEqual([]);
+    for (const k of KEYS) for (const v of DIMENSIONS[k]) expect(COMBOS.some((c) => c[k] === v), `${k}=${String(v)}`).toBe(true);
+    expect(COMBOS).toContainEqual(ALL_ON);
+    expect(COMBOS).toContainEqual(ALL_OFF);
+    // Pairwise, not the full product (192): 4 x 3 is the least any cover can be.
+    expect(COMBOS.length).toBeLessThanOrEqual(16);
+  });
+
+  it('staticcheck and gosec are installed at the pinned versions', () => {
+    expect(staticcheck.problem, staticcheck.problem).toBeUndefined();
+    expect(gosec.problem, gosec.problem).toBeUndefined();
+  });
+
+  it.concurrent.each(COMBOS.map((c) => [label(c), c] as const))(
+    '%s: gofmt, go vet, staticcheck, gosec clean; go test ./... passes',
+    async (name, combo) => {
+      if (staticcheck.problem || gosec.problem) throw new Error(staticcheck.problem ?? gosec.problem);
+      await slot(async () => {
+        const t0 = Date.now();
+        const steps: string[] = [];
+        const time = async <T>(step: string, f: () => Promise<T>): Promise<T> => {
+          const s = Date.now();
+          try {
+            return await f();
+          } finally {
+            steps.push(`${step} ${((Date.now() - s) / 1000).toFixed(1)}s`);
+          }
+        };
+        // Generated and verified once; every check below reuses the tree.
+        const { dir } = await time('generate+verify', () => generate(cliArgs(combo)));
+        const sh = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+          run(cmd, args, { cwd: dir, env: { ...GO_ENV, ...env }, timeoutMs: 600_000 });
+        const findings: string[] = [];
+
+        const fmt = await time('gofmt', () => sh('gofmt', ['-l', '.']));
+        if (fmt.code !== 0 || fmt.stdout.trim()) findings.push(`gofmt -l:\n${output(fmt)}`);
+
+        const vet = await time('vet', () => sh('go', ['vet', './...']));
+        if (vet.code !== 0) findings.push(`go vet ./...:\n${output(vet)}`);
+
+        const sc = await time('staticcheck', () => sh(staticcheck.path!, ['./...']));
+        if (sc.code !== 0 || sc.stdout.trim()) findings.push(`staticcheck ./...:\n${output(sc)}`);
+
+        const gs = await time('gosec', () => sh(gosec.path!, ['-quiet', '-fmt', 'json', './...']));
+        let report: { Issues?: { rule_id: string; file: string; line: string; details: string }[]; 'Golang errors'?: Record<string, unknown> } = {};
+        try {
+          report = JSON.parse(gs.stdout || '{}');
+        } catch {
+          findings.push(`gosec printed no JSON report (exit ${gs.code}):\n${output(gs)}`);
+        }
+        for (const i of report.Issues ?? []) findings.push(`gosec ${i.rule_id} ${i.file.replace(`${dir}/`, '')}:${i.line} ${i.details}`);
+        if (Object.keys(report['Golang errors'] ?? {}).length) findings.push(`gosec could not type-check:\n${JSON.stringify(report['Golang errors'], null, 2)}`);
+        if (gs.code !== 0 && !(report.Issues ?? []).length) findings.push(`gosec exited ${gs.code}:\n${gs.stderr.trim()}`);
+
+        const env: Record<string, string> = {};
+        if (combo.db === 'mysql' || combo.db === 'postgres') env.TEST_DATABASE_URL = await freshDatabase(combo.db);
+        // A Redis database of its own (data.test.ts uses 0), so concurrent runs share no keys.
+        if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
+        const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
+        if (test.code !== 0) findings.push(`go test ./...:\n${output(test)}`);
+
+        timings.push(`  ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${name}  (${steps.join(', ')})`);
+        expect(findings, `create-gin-app svc ${name} --yes:\n\n${findings.join('\n\n')}`).toEqual([]);
+      });
+    },
+    900_000,
+  );
+});
