@@ -18,7 +18,10 @@ const STEPS: Step[] = [
     check: (out) => (out.trim() ? `gofmt -l lists unformatted files: ${out.trim().split('\n').join(', ')}` : undefined),
   },
   { title: 'go vet ./...', cmd: 'go', args: ['vet', './...'] },
-  { title: 'go build ./...', cmd: 'go', args: ['build', './...'] },
+  // Links the way the generated Makefile does (-s -w): the binary is thrown
+  // away, and leaving out the symbol table and DWARF makes the link, the
+  // largest part of verification, about a quarter cheaper (npm run bench).
+  { title: 'go build ./...', cmd: 'go', args: ['build', '-ldflags=-s -w', './...'] },
 ];
 
 export interface VerifyOptions {
