@@ -1,0 +1,653 @@
+/**
+ * npm run bench: the figures behind issue 8's targets, each against its
+ * baseline measured in the same run. Writes bench/results.json and the table
+ * between the result markers of bench/README.md and of the README's
+ * Performance section. See bench/README.md for what each figure means.
+ *
+ * Knobs (environment): BENCH_SCAFFOLD_RUNS (default 20), BENCH_VERIFY_RUNS (5),
+ * BENCH_WRK_ROUNDS (3), BENCH_WRK_SECONDS (10), BENCH_ONLY (comma-separated
+ * subset of scaffold,footprint,verify,service). Every loop is bounded; all
+ * traffic stays on 127.0.0.1.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/cli.js');
+const CREATE_VITE = join(ROOT, 'node_modules/create-vite/index.js');
+const NODE = process.execPath;
+
+const num = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
+const SCAFFOLD_RUNS = num('BENCH_SCAFFOLD_RUNS', 20);
+const VERIFY_RUNS = num('BENCH_VERIFY_RUNS', 5);
+const WRK_ROUNDS = num('BENCH_WRK_ROUNDS', 3);
+const WRK_SECONDS = num('BENCH_WRK_SECONDS', 10);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'scaffold,footprint,verify,service').split(','));
+
+/** The fullest option set: every optional feature on. */
+const FULLEST = ['--db', 'postgres', '--redis', '--nginx', '--docker-base', 'distroless', '--pprof', '--syslog'];
+
+// ----------------------------------------------------------------- helpers
+
+const work = mkdtempSync(join(tmpdir(), 'cga-bench-'));
+const cleanups: (() => void)[] = [() => rmSync(work, { recursive: true, force: true })];
+function cleanup() {
+  for (const f of cleanups.reverse()) {
+    try {
+      f();
+    } catch {
+      // best effort
+    }
+  }
+  cleanups.length = 0;
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+
+let dirs = 0;
+const freshDir = (name = 'd') => {
+  const d = join(work, `${name}-${++dirs}`);
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+
+/** Our environment minus what would skew a child: the repo's NODE_OPTIONS (tsx loader). */
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off', ...extra };
+  delete e.NODE_OPTIONS;
+  delete e.CREATE_GIN_APP_TIMING;
+  return e;
+}
+
+function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { ms: number; stdout: string; stderr: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: env(), maxBuffer: 64 << 20, timeout: 600_000, ...opts });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+  return { ms, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]!, n: s.length };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const fmtMs = (s: Stats, digits = 0) => `${s.median.toFixed(digits)} ms (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const fmtS = (s: Stats) => `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ratio = (a: number, b: number) => a / b;
+const yes = (ok: boolean) => (ok ? '**met**' : '**missed**');
+
+function filesUnder(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- scaffold
+
+interface ScaffoldResult {
+  commands: Record<string, { stats: Stats; files: number }>;
+  phases: Record<string, Record<string, Stats>>;
+}
+
+function scaffold(): ScaffoldResult {
+  const commands: Record<string, (dir: string) => string[]> = {
+    'create-gin-app (default)': (d) => [CLI, d, '--yes', '--no-verify'],
+    'create-gin-app (fullest)': (d) => [CLI, d, '--yes', '--no-verify', ...FULLEST],
+    'create-vite vanilla-ts': (d) => [CREATE_VITE, d, '--template', 'vanilla-ts', '--no-interactive'],
+    'node -e 0': () => ['-e', '0'],
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  const files: Record<string, number> = {};
+  const names = Object.keys(commands);
+  const warmup = 3;
+  log(`scaffold: ${names.length} commands x ${SCAFFOLD_RUNS} runs (+${warmup} warm-up), interleaved`);
+  for (let i = 0; i < warmup + SCAFFOLD_RUNS; i++) {
+    // Rotate the order each round, so no command always runs right after another.
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length]!;
+      const parent = freshDir('scaffold');
+      const r = sh(NODE, commands[name]!('app'), { cwd: parent });
+      if (i >= warmup) times[name]!.push(r.ms);
+      if (!(name in files) && name !== 'node -e 0') files[name] = filesUnder(join(parent, 'app'));
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }
+  // Where our time goes: the same runs with the CLI's timing marks on.
+  const phases: Record<string, Record<string, Stats>> = {};
+  for (const name of names.slice(0, 2)) {
+    const samples: Record<string, number[]> = {};
+    for (let i = 0; i < SCAFFOLD_RUNS; i++) {
+      const parent = freshDir('phases');
+      const r = sh(NODE, commands[name]!('app'), { cwd: parent, env: { ...env(), CREATE_GIN_APP_TIMING: '1' } });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('create-gin-app-timing '));
+      if (!line) throw new Error(`no timing line from ${name}:\n${r.stderr}`);
+      const marks = JSON.parse(line.slice('create-gin-app-timing '.length)) as Record<string, number>;
+      marks.total = r.ms;
+      for (const [k, v] of Object.entries(marks)) (samples[k] ??= []).push(v);
+      rmSync(parent, { recursive: true, force: true });
+    }
+    phases[name] = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
+  }
+  return {
+    commands: Object.fromEntries(names.map((n) => [n, { stats: stats(times[n]!), files: files[n] ?? 0 }])),
+    phases,
+  };
+}
+
+// --------------------------------------------------------------- footprint
+
+interface Footprint {
+  tarball: number;
+  unpacked: number;
+  entries: number;
+  installBytes: number;
+  packages: number;
+  runtimeDependencies: number;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+
+/** Packages in a node_modules tree (nested ones and scoped ones included). */
+function countPackages(nodeModules: string): number {
+  if (!existsSync(nodeModules)) return 0;
+  let n = 0;
+  for (const e of readdirSync(nodeModules, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    const dirsHere = e.name.startsWith('@') ? readdirSync(join(nodeModules, e.name)).map((s) => join(nodeModules, e.name, s)) : [join(nodeModules, e.name)];
+    for (const d of dirsHere) {
+      if (!existsSync(join(d, 'package.json'))) continue;
+      n += 1 + countPackages(join(d, 'node_modules'));
+    }
+  }
+  return n;
+}
+
+function packAndInstall(what: string, label: string): Footprint {
+  const dest = freshDir(`pack-${label}`);
+  const packed = JSON.parse(sh('npm', ['pack', what, '--json', '--pack-destination', dest], { cwd: ROOT }).stdout.replace(/^[^[]*/, ''))[0] as {
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  };
+  const tgz = join(dest, packed.filename);
+  const pkg = JSON.parse(spawnSync('tar', ['-xOzf', tgz, 'package/package.json'], { encoding: 'utf8' }).stdout) as Record<string, Record<string, string> | undefined>;
+  const runtimeDependencies = ['dependencies', 'optionalDependencies', 'peerDependencies'].reduce((n, k) => n + Object.keys(pkg[k] ?? {}).length, 0);
+  const app = freshDir(`install-${label}`);
+  writeFileSync(join(app, 'package.json'), '{"name":"bench-install","private":true}\n');
+  sh('npm', ['install', tgz, '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', '--prefer-offline', '--loglevel=error'], { cwd: app });
+  const nm = join(app, 'node_modules');
+  return {
+    tarball: packed.size,
+    unpacked: packed.unpackedSize,
+    entries: packed.entryCount,
+    installBytes: dirBytes(nm),
+    packages: countPackages(nm),
+    runtimeDependencies,
+  };
+}
+
+function footprint(): Record<string, Footprint> {
+  log('footprint: npm pack + fresh install of create-gin-app and create-vite');
+  return {
+    'create-gin-app': packAndInstall('.', 'ours'),
+    // The published tarball of the version in our devDependencies (npm pack of an
+    // installed copy would leave its templates out: they hold package.json files).
+    'create-vite': packAndInstall(`create-vite@${JSON.parse(readFileSync(join(ROOT, 'node_modules/create-vite/package.json'), 'utf8')).version}`, 'vite'),
+  };
+}
+
+// ------------------------------------------------------------------ verify
+
+interface VerifyResult {
+  ours: Stats;
+  bare: Stats;
+  steps: Record<string, Stats>;
+}
+
+function verifyBench(): VerifyResult {
+  log(`verify: ${VERIFY_RUNS} runs of create-gin-app --yes vs go mod tidy && go build ./... (warm module cache), interleaved`);
+  const ours: number[] = [];
+  const bare: number[] = [];
+  const steps: Record<string, number[]> = {};
+  // Each run gets a module path of its own: the project's own packages are
+  // compiled fresh, as for a new service; dependencies come from the caches.
+  const id = randomBytes(3).toString('hex');
+  const runOurs = (i: number) => {
+    const parent = freshDir('verify-ours');
+    const r = sh(NODE, [CLI, 'svc', '--yes', '--module', `example.com/bench/v${id}x${i}`], { cwd: parent });
+    for (const m of r.stdout.matchAll(/✔ (.+) \(([\d.]+)s\)/g)) (steps[m[1]!] ??= []).push(Number(m[2]) * 1000);
+    rmSync(parent, { recursive: true, force: true });
+    return r.ms;
+  };
+  const runBare = (i: number) => {
+    const parent = freshDir('verify-bare');
+    sh(NODE, [CLI, 'svc', '--yes', '--no-verify', '--module', `example.com/bench/b${id}x${i}`], { cwd: parent });
+    const dir = join(parent, 'svc');
+    const ms = sh('go', ['mod', 'tidy'], { cwd: dir }).ms + sh('go', ['build', './...'], { cwd: dir }).ms;
+    rmSync(parent, { recursive: true, force: true });
+    return ms;
+  };
+  // Warm-up: fills the module and build caches with the dependencies.
+  runOurs(-1);
+  runBare(-1);
+  for (let i = 0; i < VERIFY_RUNS; i++) {
+    if (i % 2) {
+      ours.push(runOurs(i));
+      bare.push(runBare(i));
+    } else {
+      bare.push(runBare(i));
+      ours.push(runOurs(i));
+    }
+  }
+  for (const k of Object.keys(steps)) steps[k] = steps[k]!.slice(1); // drop the warm-up
+  return { ours: stats(ours), bare: stats(bare), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])) };
+}
+
+// ----------------------------------------------------------------- service
+
+interface Target {
+  name: string;
+  binary: string;
+  cwd: string;
+  path: string;
+  env: Record<string, string>;
+  binaryBytes: number;
+}
+
+interface ServiceResult {
+  targets: Record<string, { rps: Stats; p99: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number }>;
+  wrk: string;
+  pprof: string;
+}
+
+const GIN_MAIN = `package main
+
+import "github.com/gin-gonic/gin"
+
+// The seed article's service: gin.Default() (logger and recovery) and /ping.
+func main() {
+	r := gin.Default()
+	r.GET("/ping", func(c *gin.Context) {
+		c.JSON(200, gin.H{
+			"message": "pong",
+		})
+	})
+	_ = r.Run() // listens on $PORT
+}
+`;
+
+const NETHTTP_MAIN = `package main
+
+import (
+	"net/http"
+	"os"
+)
+
+// The ceiling: the same answer from net/http alone.
+func main() {
+	http.HandleFunc("/ping", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write([]byte(\`{"message":"pong"}\`))
+	})
+	_ = http.ListenAndServe(":"+os.Getenv("PORT"), nil)
+}
+`;
+
+/** Builds like the generated Makefile: static, trimmed, stripped. */
+function goBuild(dir: string, pkg: string): string {
+  const out = join(dir, 'bin', 'server');
+  sh('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, pkg], { cwd: dir, env: env({ CGO_ENABLED: '0' }) });
+  return out;
+}
+
+function prepareTargets(): Target[] {
+  const parent = freshDir('svc');
+  sh(NODE, [CLI, 'svc', '--yes'], { cwd: parent });
+  const svc = join(parent, 'svc');
+  const goMod = readFileSync(join(svc, 'go.mod'), 'utf8');
+  const ginVersion = /github\.com\/gin-gonic\/gin (v\S+)/.exec(goMod)?.[1];
+  if (!ginVersion) throw new Error('the generated go.mod names no gin version');
+  const goDirective = /^go (\S+)/m.exec(goMod)![1]!;
+
+  const bare = (name: string, main: string, requires: string) => {
+    const dir = freshDir(name);
+    writeFileSync(join(dir, 'go.mod'), `module bench/${name}\n\ngo ${goDirective}\n${requires}`);
+    writeFileSync(join(dir, 'main.go'), main);
+    if (requires) {
+      // Same dependency versions as the generated service (go.sum from it), settled by go mod tidy.
+      writeFileSync(join(dir, 'go.sum'), readFileSync(join(svc, 'go.sum')));
+      sh('go', ['mod', 'tidy'], { cwd: dir });
+    }
+    return dir;
+  };
+  const ginDir = bare('gin', GIN_MAIN, `\nrequire github.com/gin-gonic/gin ${ginVersion}\n`);
+  const httpDir = bare('nethttp', NETHTTP_MAIN, '');
+  const prefix = JSON.parse(readFileSync(join(svc, 'gin-app.json'), 'utf8')).answers.prefix as string;
+  const targets: Target[] = [
+    { name: 'generated (default options)', binary: goBuild(svc, './cmd/server'), cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    { name: 'bare gin.Default()', binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
+    { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
+  ];
+  for (const t of targets) t.binaryBytes = statSync(t.binary).size;
+  return targets;
+}
+
+interface Running {
+  proc: ChildProcess;
+  url: string;
+  logFile: string;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a binary with stdout and stderr to a file; ready = the first 200 from its /ping. */
+async function startTarget(t: Target, tag: string): Promise<Running> {
+  const port = await freePort();
+  const logFile = join(t.cwd, `bench-${tag}.log`);
+  const fd = openSync(logFile, 'w');
+  const extra: Record<string, string> = { ...t.env, PORT: String(port) };
+  // pprof stays on, as by default, on a free localhost port (6060 may be taken on a shared machine).
+  if (t.name.startsWith('generated')) extra.PPROF_ADDR = `127.0.0.1:${await freePort()}`;
+  const t0 = process.hrtime.bigint();
+  const proc = spawn(t.binary, [], { cwd: t.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...extra }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((r) => proc.on('exit', () => r()));
+  const url = `http://127.0.0.1:${port}${t.path}`;
+  const deadline = Date.now() + 30_000;
+  let readyMs = 0;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${t.name} exited with ${proc.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) {
+        readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${t.name} was not ready after 30s:\n${readFileSync(logFile, 'utf8')}`);
+    }
+    await sleep(2);
+  }
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  cleanups.push(() => proc.exitCode === null && proc.kill('SIGKILL'));
+  return { proc, url, logFile, readyMs, stop };
+}
+
+function rssKb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+function parseWrk(out: string): { rps: number; p99: number } {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const m = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
+  if (!m || !Number.isFinite(rps)) throw new Error(`cannot read wrk output:\n${out}`);
+  const p99 = Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out);
+  if (errors) throw new Error(`wrk saw errors:\n${out}`);
+  return { rps, p99 };
+}
+
+const WRK_ARGS = ['-t2', '-c50', '--latency'];
+
+async function service(): Promise<ServiceResult> {
+  const wrkOk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
+  if (wrkOk.error) throw new Error('wrk is not installed: apt-get install wrk (Debian package)');
+  log('service: building the generated service, a bare gin.Default() app and a bare net/http app');
+  const targets = prepareTargets();
+  const result: ServiceResult['targets'] = {};
+  const ready: Record<string, number[]> = {};
+  const idle: Record<string, number[]> = {};
+  // Startup-to-ready and idle RSS: 5 cold starts of each.
+  for (let i = 0; i < 5; i++) {
+    for (const t of targets) {
+      const r = await startTarget(t, `start${i}`);
+      (ready[t.name] ??= []).push(r.readyMs);
+      await sleep(1000);
+      (idle[t.name] ??= []).push(rssKb(r.proc.pid!));
+      await r.stop();
+    }
+  }
+  // Throughput and latency: all three up, wrk against each in turn, the order rotating per round.
+  const running = new Map<string, Running>();
+  for (const t of targets) running.set(t.name, await startTarget(t, 'wrk'));
+  const rps: Record<string, number[]> = {};
+  const p99: Record<string, number[]> = {};
+  log(`service: wrk ${WRK_ARGS.join(' ')} -d${WRK_SECONDS}s, ${WRK_ROUNDS} rounds x ${targets.length} targets (each after a 2s warm-up)`);
+  for (let round = 0; round < WRK_ROUNDS; round++) {
+    for (let j = 0; j < targets.length; j++) {
+      const t = targets[(round + j) % targets.length]!;
+      const url = running.get(t.name)!.url;
+      sh('wrk', [...WRK_ARGS, '-d2s', url]);
+      const r = parseWrk(sh('wrk', [...WRK_ARGS, `-d${WRK_SECONDS}s`, url]).stdout);
+      (rps[t.name] ??= []).push(r.rps);
+      (p99[t.name] ??= []).push(r.p99);
+      log(`  ${t.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms`);
+    }
+  }
+  for (const t of targets) {
+    const r = running.get(t.name)!;
+    await r.stop();
+    result[t.name] = {
+      rps: stats(rps[t.name]!),
+      p99: stats(p99[t.name]!),
+      binaryBytes: t.binaryBytes,
+      idleRssKb: stats(idle[t.name]!),
+      readyMs: stats(ready[t.name]!),
+      logBytes: statSync(r.logFile).size,
+    };
+  }
+  return { targets: result, wrk: `wrk ${WRK_ARGS.join(' ')} -d${WRK_SECONDS}s`, pprof: 'on (127.0.0.1, a free port), as by default' };
+}
+
+// ------------------------------------------------------------------ report
+
+function machine(): string {
+  const cpu = cpus();
+  const go = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
+  return `${cpu.length} x ${cpu[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${go}`;
+}
+
+function table(rows: string[][]): string {
+  const [head, ...body] = rows;
+  return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+interface Results {
+  date: string;
+  machine: string;
+  load: { start: number[]; end: number[] };
+  scaffold?: ScaffoldResult;
+  footprint?: Record<string, Footprint>;
+  verify?: VerifyResult;
+  service?: ServiceResult;
+}
+
+function markdown(r: Results): string {
+  const out: string[] = [];
+  out.push(`Measured ${r.date} on ${r.machine}. Load average (1/5/15 min) ${r.load.start.map((x) => x.toFixed(2)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(2)).join('/')} at the end. Figures are medians, (min–max) in brackets.`);
+  out.push('');
+  const targets: string[][] = [['target (issue 8)', 'measured', 'result']];
+  if (r.scaffold) {
+    const c = r.scaffold.commands;
+    const vite = c['create-vite vanilla-ts']!.stats.median;
+    out.push(`**Scaffold** (cold \`node\` start included, ${c['create-gin-app (default)']!.stats.n} runs each, interleaved):`);
+    out.push('');
+    out.push(
+      table([
+        ['command', 'files written', 'wall time', 'vs create-vite'],
+        ...Object.entries(c).map(([name, { stats: s, files }]) => [name, name === 'node -e 0' ? '–' : String(files), fmtMs(s), `${ratio(s.median, vite).toFixed(2)}x`]),
+      ]),
+    );
+    out.push('');
+    const phases = r.scaffold.phases;
+    const names = Object.keys(phases);
+    const keys = [...new Set(names.flatMap((n) => Object.keys(phases[n]!)))].filter((k) => k !== 'total');
+    out.push('Where the time goes (`CREATE_GIN_APP_TIMING=1`, medians in ms; `node` = Node bootstrap, `load` = loading dist/cli.js and its eager chunk):');
+    out.push('');
+    out.push(table([['phase', ...names], ...keys.map((k) => [k, ...names.map((n) => phases[n]![k]?.median.toFixed(1) ?? '–')]), ['total wall', ...names.map((n) => phases[n]!.total!.median.toFixed(1))]]));
+    out.push('');
+    for (const name of ['create-gin-app (default)', 'create-gin-app (fullest)']) {
+      const x = ratio(c[name]!.stats.median, vite);
+      targets.push([`scaffold ${name.replace('create-gin-app ', '')} <= 2x create-vite`, `${x.toFixed(2)}x`, yes(x <= 2)]);
+    }
+  }
+  if (r.footprint) {
+    const f = r.footprint;
+    out.push('**Install footprint** (`npm pack`, then `npm install <tarball>` into an empty project):');
+    out.push('');
+    out.push(
+      table([
+        ['package', 'packed', 'unpacked', 'files', 'fresh install', 'packages installed', 'runtime dependencies'],
+        ...Object.entries(f).map(([n, x]) => [n, kb(x.tarball), kb(x.unpacked), String(x.entries), kb(x.installBytes), String(x.packages), String(x.runtimeDependencies)]),
+      ]),
+    );
+    out.push('');
+    const ours = f['create-gin-app']!;
+    targets.push(['package packed < 1 MB, zero runtime dependencies', `${kb(ours.tarball)}, ${ours.runtimeDependencies} dependencies`, yes(ours.tarball < 1024 * 1024 && ours.runtimeDependencies === 0)]);
+  }
+  if (r.verify) {
+    const v = r.verify;
+    const x = ratio(v.ours.median, v.bare.median);
+    out.push(`**Verify** (warm module cache, dependencies in the build cache, the project's own packages new; ${v.ours.n} runs each, interleaved):`);
+    out.push('');
+    out.push(
+      table([
+        ['what', 'wall time'],
+        ['`create-gin-app svc --yes` (render + tidy, gofmt, vet, build)', fmtS(v.ours)],
+        ['bare `go mod tidy && go build ./...` of the same tree', fmtS(v.bare)],
+        ['ratio', `${x.toFixed(2)}x`],
+        ...Object.entries(v.steps).map(([k, s]) => [`  step: ${k} (as the CLI reports it)`, fmtS(s)]),
+      ]),
+    );
+    out.push('');
+    targets.push(['verify <= 1.15x bare tidy+build', `${x.toFixed(2)}x`, yes(x <= 1.15)]);
+  }
+  if (r.service) {
+    const s = r.service.targets;
+    const names = Object.keys(s);
+    const gin = s['bare gin.Default()']!;
+    out.push(`**Generated service** (\`${r.service.wrk}\` on 127.0.0.1 against \`GET <prefix>/ping\` / \`GET /ping\`, ${WRK_ROUNDS} rounds, stdout and stderr of each server redirected to a file; generated service with default options, pprof ${r.service.pprof}, SYSLOG_ADDR empty):`);
+    out.push('');
+    out.push(
+      table([
+        ['server', 'requests/s', 'vs gin.Default()', 'p99 latency', 'vs gin.Default()', 'binary (-trimpath -s -w)', 'idle RSS', 'start to ready', 'log written'],
+        ...names.map((n) => {
+          const x = s[n]!;
+          return [
+            n,
+            `${x.rps.median.toFixed(0)} (${x.rps.min.toFixed(0)}–${x.rps.max.toFixed(0)})`,
+            `${ratio(x.rps.median, gin.rps.median).toFixed(2)}x`,
+            `${x.p99.median.toFixed(2)} ms (${x.p99.min.toFixed(2)}–${x.p99.max.toFixed(2)})`,
+            `${ratio(x.p99.median, gin.p99.median).toFixed(2)}x`,
+            mb(x.binaryBytes),
+            `${(x.idleRssKb.median / 1024).toFixed(1)} MB`,
+            fmtMs(x.readyMs, 1),
+            mb(x.logBytes),
+          ];
+        }),
+      ]),
+    );
+    out.push('');
+    const ours = s[names[0]!]!;
+    const rx = ratio(ours.rps.median, gin.rps.median);
+    const px = ratio(ours.p99.median, gin.p99.median);
+    targets.push(['service requests/s >= 0.95x gin.Default()', `${rx.toFixed(2)}x`, yes(rx >= 0.95)]);
+    targets.push(['service p99 <= 1.1x gin.Default()', `${px.toFixed(2)}x`, yes(px <= 1.1)]);
+  }
+  out.push('**Targets:**');
+  out.push('');
+  out.push(table(targets));
+  return out.join('\n');
+}
+
+/** Replaces the text between the result markers of a file, if it has them. */
+function splice(file: string, text: string): boolean {
+  if (!existsSync(file)) return false;
+  const src = readFileSync(file, 'utf8');
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  const a = src.indexOf(start);
+  const b = src.indexOf(end);
+  if (a < 0 || b < a) return false;
+  writeFileSync(file, `${src.slice(0, a + start.length)}\n${text}\n${src.slice(b)}`);
+  return true;
+}
+
+async function main() {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run build');
+  if (!existsSync(CREATE_VITE)) throw new Error('create-vite is missing: npm ci');
+  const results: Results = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), machine: machine(), load: { start: loadavg(), end: [] } };
+  log(`bench: ${results.machine}; load ${results.load.start.map((x) => x.toFixed(2)).join(' ')}`);
+  if (ONLY.has('scaffold')) results.scaffold = scaffold();
+  if (ONLY.has('footprint')) results.footprint = footprint();
+  if (ONLY.has('verify')) results.verify = verifyBench();
+  if (ONLY.has('service')) results.service = await service();
+  results.load.end = loadavg();
+  const md = markdown(results);
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const complete = ONLY.size === 4;
+  if (complete) {
+    for (const f of ['bench/README.md', 'README.md']) if (splice(join(ROOT, f), md)) log(`bench: wrote the table into ${f}`);
+  } else {
+    log('bench: a partial run (BENCH_ONLY): results.json only, the READMEs keep the last full table');
+  }
+  process.stdout.write(`${md}\n`);
+}
+
+main().then(
+  () => {
+    cleanup();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    cleanup();
+    process.exit(1);
+  },
+);
