@@ -60,7 +60,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
  */
 export function cleanEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+  // npm hands its config to scripts as npm_config_*, and a nested npm would apply it again.
   delete env.NODE_OPTIONS;
+  delete env.npm_config_node_options;
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
 }
