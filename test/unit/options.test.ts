@@ -100,4 +100,20 @@ describe('resolving answers', () => {
     expect(asked).toContain('Go module path');
     expect(answers).toMatchObject({ module: 'example.com/x', port: 9999, pprof: false });
   });
+
+  it('pre-fills every question with the stored answers (update)', async () => {
+    const stored: Partial<Answers> = { module: 'example.com/kept', port: 9100, prefix: '/kept', db: 'postgres', redis: true, pprofPort: 7100 };
+    const offered = new Map<string, unknown>();
+    const asker: Asker = {
+      text: async (message, def) => (offered.set(message, def), def),
+      confirm: async (message, def) => (offered.set(message, def), def),
+      select: async (message, _choices, def) => (offered.set(message, def), def),
+    };
+    const answers = await resolveAnswers({ given: {}, prefill: stored, ctx, minGo, asker });
+    expect(offered.get('Go module path')).toBe('example.com/kept');
+    expect(offered.get('HTTP port')).toBe('9100');
+    expect(offered.get('Database')).toBe('postgres');
+    expect(offered.get('Add a Redis client?')).toBe(true);
+    expect(answers).toMatchObject(stored);
+  });
 });
