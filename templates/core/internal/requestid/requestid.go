@@ -5,7 +5,9 @@ package requestid
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"sync/atomic"
 )
 
 // Header is the HTTP header that carries the ID in and out.
@@ -13,11 +15,27 @@ const Header = "X-Request-ID"
 
 type key struct{}
 
-// New returns a random 128-bit ID in hex.
-func New() string {
-	var b [16]byte
+// IDs are a random per-process prefix and a counter: unique across
+// processes and restarts without reading crypto/rand on every request.
+var (
+	prefix  = randomPrefix()
+	counter atomic.Uint64
+)
+
+func randomPrefix() [8]byte {
+	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
-	return hex.EncodeToString(b[:])
+	return b
+}
+
+// New returns a fresh ID: 32 hex digits.
+func New() string {
+	var raw [16]byte
+	copy(raw[:8], prefix[:])
+	binary.BigEndian.PutUint64(raw[8:], counter.Add(1))
+	var out [32]byte
+	hex.Encode(out[:], raw[:])
+	return string(out[:])
 }
 
 // Valid reports whether a client-sent ID is safe to echo and log:
