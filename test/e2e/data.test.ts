@@ -384,8 +384,8 @@ describe('faults: Redis', () => {
     const svc = await starting;
     try {
       expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
-      expect(svc.logs()).toContain('"msg":"connection failed, retrying"');
-      expect(svc.logs()).toContain('"msg":"connected after retries"');
+      await svc.waitForLog('"msg":"connection failed, retrying"');
+      await svc.waitForLog('"msg":"connected after retries"');
     } finally {
       await svc.stop();
       await redis.kill();

@@ -99,8 +99,7 @@ describe('monorepo', () => {
           expect(res.status).toBe(200);
           expect(await res.json()).toEqual({ message: 'pong' });
           // The request reached this service (its own access log names it) and no other.
-          // The log line travels through a pipe: give it a moment to arrive.
-          for (let t = 0; t < 40 && !services[i]!.logs().includes(`"request_id":"${id}"`); t++) await new Promise((r) => setTimeout(r, 50));
+          await services[i]!.waitForLog(`"request_id":"${id}"`);
           services.forEach((svc, j) => {
             const logged = svc.logs().includes(`"request_id":"${id}"`);
             expect(logged, `${names[j]} saw ${id}`).toBe(i === j);

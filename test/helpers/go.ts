@@ -35,6 +35,11 @@ export interface Service {
   port: number;
   proc: ChildProcess;
   logs(): string;
+  /**
+   * Waits until the logs match: the service batches its stdout records and
+   * flushes them every 100ms, so a record shows up shortly after the fact.
+   */
+  waitForLog(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -74,6 +79,14 @@ export async function startService(binary: string, env: Record<string, string> =
     port,
     proc,
     logs: () => logs,
+    async waitForLog(pattern, timeoutMs = 5_000) {
+      const matches = () => (typeof pattern === 'string' ? logs.includes(pattern) : pattern.test(logs));
+      const until = Date.now() + timeoutMs;
+      while (!matches()) {
+        if (Date.now() > until) throw new Error(`no log line matching ${pattern} within ${timeoutMs}ms:\n${logs}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
       const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
