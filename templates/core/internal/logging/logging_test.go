@@ -29,7 +29,8 @@ func TestWriterLogsOneCleanRecordPerWrite(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe to read while the flusher writes.
+// lockedBuffer is a bytes.Buffer safe to read while another goroutine (the
+// flusher, the syslog sink) writes.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

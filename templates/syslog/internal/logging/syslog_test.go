@@ -3,7 +3,6 @@
 package logging
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -12,24 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-// syncBuffer is a bytes.Buffer safe for the sink's goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func readPacket(t *testing.T, conn net.PacketConn) string {
 	t.Helper()
@@ -48,7 +29,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer receiver.Close()
-	var stdout, notices syncBuffer
+	var stdout, notices lockedBuffer
 	sink, err := OpenSyslog("udp://"+receiver.LocalAddr().String(), "svc", New(&notices, slog.LevelInfo))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +56,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 
 func TestSyslogUnreachableThenBack(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log.sock")
-	var notices syncBuffer
+	var notices lockedBuffer
 	sink, err := OpenSyslog("unix://"+path, "svc", New(&notices, slog.LevelInfo))
 	if err != nil {
 		t.Fatalf("an absent receiver must not stop the service: %v", err)
@@ -176,7 +157,7 @@ func TestSyslogOverTCPReconnects(t *testing.T) {
 	}
 	go accept(receiver)
 
-	var notices syncBuffer
+	var notices lockedBuffer
 	sink, err := OpenSyslog("tcp://"+addr, "svc", New(&notices, slog.LevelInfo))
 	if err != nil {
 		t.Fatal(err)
