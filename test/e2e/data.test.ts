@@ -12,9 +12,9 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reason, run, runCli, snapshot, tempDir, type RunResult } from '../helpers/cli.js';
 import { buildServer, freePort, go, startService, type Service } from '../helpers/go.js';
+import { freshDatabase } from '../helpers/databases.js';
 import { generate } from '../helpers/project.js';
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
 const REDIS = 'redis://127.0.0.1:6379/0';
 
 // ---------------------------------------------------------------- helpers
@@ -28,21 +28,6 @@ async function must(cmd: string, args: string[], env?: Record<string, string>): 
   const r = await run(cmd, args, { cwd: '/', env, timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
   return r;
-}
-
-const freshName = () => `cga_${randomBytes(5).toString('hex')}`;
-
-/** A new, empty database on the shared server, dropped after the file; returns its URL. */
-async function freshDatabase(db: 'mysql' | 'postgres'): Promise<string> {
-  const name = freshName();
-  if (db === 'postgres') {
-    await must('psql', [PG_ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
-    cleanups.push(() => run('psql', [PG_ADMIN, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { cwd: '/' }));
-    return `postgres://postgres@127.0.0.1:5432/${name}?sslmode=disable`;
-  }
-  await must('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `CREATE DATABASE ${name}`]);
-  cleanups.push(() => run('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS ${name}`], { cwd: '/' }));
-  return `mysql://root@127.0.0.1:3306/${name}`;
 }
 
 async function json(res: Response): Promise<any> {

@@ -10,11 +10,11 @@
  * analysed once. staticcheck and gosec are pinned; .ci/run installs them.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../helpers/cli.js';
+import { freshDatabase } from '../helpers/databases.js';
 import { generate } from '../helpers/project.js';
 
 // ------------------------------------------------------------------ matrix
@@ -116,27 +116,6 @@ const gosec = findTool('gosec');
 
 // ------------------------------------------------------- test data stores
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
-const dropAfter: (() => Promise<unknown>)[] = [];
-
-async function must(cmd: string, args: string[]): Promise<void> {
-  const r = await run(cmd, args, { cwd: '/', timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
-}
-
-/** A fresh database on the local server for the generated store tests, dropped after the file. */
-async function freshDatabase(db: 'mysql' | 'postgres'): Promise<string> {
-  const name = `cga_matrix_${randomBytes(4).toString('hex')}`;
-  if (db === 'postgres') {
-    await must('psql', [PG_ADMIN, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`]);
-    dropAfter.push(() => run('psql', [PG_ADMIN, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { cwd: '/' }));
-    return `postgres://postgres@127.0.0.1:5432/${name}?sslmode=disable`;
-  }
-  await must('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `CREATE DATABASE ${name}`]);
-  dropAfter.push(() => run('mariadb', ['-h', '127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS ${name}`], { cwd: '/' }));
-  return `mysql://root@127.0.0.1:3306/${name}`;
-}
-
 // -------------------------------------------------------------- the gate
 
 /** At most two combinations at once: each one keeps both cores busy while it compiles. */
@@ -159,7 +138,6 @@ const timings: string[] = [];
 const started = Date.now();
 
 afterAll(async () => {
-  for (const drop of dropAfter) await drop();
   if (timings.length) {
     console.log(`option matrix: ${timings.length} combinations in ${((Date.now() - started) / 1000).toFixed(0)}s wall\n${timings.join('\n')}`);
   }
@@ -227,7 +205,7 @@ describe('option matrix quality gate', () => {
         if (gs.code !== 0 && !(report.Issues ?? []).length) findings.push(`gosec exited ${gs.code}:\n${gs.stderr.trim()}`);
 
         const env: Record<string, string> = {};
-        if (combo.db === 'mysql' || combo.db === 'postgres') env.TEST_DATABASE_URL = await freshDatabase(combo.db);
+        if (combo.db === 'mysql' || combo.db === 'postgres') env.TEST_DATABASE_URL = await freshDatabase(combo.db, 'cga_matrix');
         // A Redis database of its own (data.test.ts uses 0), so concurrent runs share no keys.
         if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
         const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
