@@ -30,7 +30,7 @@ func TestWriterLogsOneCleanRecordPerWrite(t *testing.T) {
 }
 
 // lockedBuffer is a bytes.Buffer safe to read while another goroutine (the
-// flusher, the syslog sink) writes.
+// flusher of a Buffered writer) writes.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
