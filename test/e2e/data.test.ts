@@ -516,6 +516,23 @@ describe.each([{ db: 'postgres' as const }, { db: 'mysql' as const }])('faults: 
   });
 });
 
+/**
+ * SIGSTOP, then wait until every thread of the process is stopped: the stop
+ * is asynchronous, and on a busy machine a thread of a multi-threaded server
+ * (MariaDB) can still answer the next query before it takes effect.
+ */
+async function freeze(proc: ChildProcess): Promise<void> {
+  proc.kill('SIGSTOP');
+  const stopped = () => {
+    try {
+      return readdirSync(`/proc/${proc.pid}/task`).every((tid) => /^ [tT] /.test(readFileSync(`/proc/${proc.pid}/task/${tid}/stat`, 'utf8').replace(/^.*\)/, '')));
+    } catch {
+      return false; // a thread exited while we read: look again
+    }
+  };
+  await until(`pid ${proc.pid} to stop`, async () => (stopped() ? true : undefined), 5_000);
+}
+
 describe('faults: a store that stops answering (SIGSTOP) instead of going away', () => {
   /** Each store call of a request is bounded (3s), /readyz too (2s): 503s, not hangs. */
   async function expectBounded(svc: Service, path: string, init: RequestInit | undefined, error: string, down: string) {
@@ -539,7 +556,7 @@ describe('faults: a store that stops answering (SIGSTOP) instead of going away',
     const counter = `${svc.url}/api/v1/counters/hang`;
     try {
       expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
-      redis.proc!.kill('SIGSTOP');
+      await freeze(redis.proc!);
       await expectBounded(svc, '/api/v1/counters/hang', { method: 'POST' }, 'redis unavailable', 'redis');
       redis.proc!.kill('SIGCONT');
       await until('readyz 200 after Redis answers again', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
@@ -560,7 +577,7 @@ describe('faults: a store that stops answering (SIGSTOP) instead of going away',
     const svc = await startService(binary, { DATABASE_URL: my.url }, tempDir());
     try {
       const item = await json(await postItem(svc, 'before the hang'));
-      my.proc!.kill('SIGSTOP');
+      await freeze(my.proc!);
       await expectBounded(svc, `/api/v1/items/${item.id}`, undefined, 'database unavailable', 'database');
       my.proc!.kill('SIGCONT');
       await until('readyz 200 after MariaDB answers again', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
