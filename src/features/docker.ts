@@ -49,6 +49,12 @@ const edgeRefs = {
   subnetRef: `\${EDGE_SUBNET:-${EDGE_NETWORK.subnet}}`,
 };
 
+/**
+ * The service container's memory bound, and the Go runtime's soft limit a
+ * tenth below it: room for the runtime's own and the kernel's overhead.
+ */
+export const CONTAINER_MEMORY = { memLimit: '512m', goMemLimit: '460MiB' } as const;
+
 /** Port nginx listens on inside its container (the unprivileged image cannot bind 80). */
 export const NGINX_CONTAINER_PORT = 8080;
 
@@ -76,5 +82,6 @@ function containerData(answers: Answers) {
     volumes,
     // Longer than the service's own drain time, so compose never SIGKILLs a draining service.
     stopGracePeriod: `${seconds(LIMITS.shutdownTimeout) + 10}s`,
+    ...CONTAINER_MEMORY,
   };
 }

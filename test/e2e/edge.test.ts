@@ -425,6 +425,11 @@ describe('docker-compose.yml (parsed), for each database x Redis combination', (
     // Drains before compose's SIGKILL.
     expect(parseInt(app.stop_grace_period, 10)).toBeGreaterThan(parseInt(LIMITS.shutdownTimeout, 10));
     expect(app.healthcheck.test).toEqual(['CMD', expect.stringMatching(/^\/app\//), '-healthcheck']);
+    // A memory bound, and the Go runtime's soft limit under it (the GC works harder before an OOM kill).
+    const limit = Number(/^(\d+)m$/.exec(app.mem_limit)?.[1]) * 2 ** 20;
+    const goLimit = Number(/^(\d+)MiB$/.exec(env.GOMEMLIMIT as string)?.[1]) * 2 ** 20;
+    expect(goLimit).toBeGreaterThan(0.8 * limit);
+    expect(goLimit).toBeLessThan(limit);
 
     // Database: a server with a healthcheck the service waits for, or SQLite in the data volume.
     const dbServer = db === 'mysql' || db === 'postgres';

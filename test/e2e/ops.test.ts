@@ -548,6 +548,36 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('garbage collector policy', () => {
+  /** Starts the service with gctrace on, forces a collection through pprof, and returns what the runtime printed. */
+  async function forcedGC(env: Record<string, string>) {
+    const pprofPort = await freePort();
+    const svc = await start({ ...env, GODEBUG: 'gctrace=1', PPROF_ADDR: `127.0.0.1:${pprofPort}` });
+    try {
+      await (await fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/heap?gc=1`)).arrayBuffer();
+      await svc.waitForLog(/^gc \d+ .*\(forced\)$/m);
+      await svc.waitForLog('"msg":"gc policy"');
+      const goalMB = Number(/ (\d+) MB goal, .*\(forced\)$/m.exec(svc.logs())?.[1]);
+      const policy = JSON.parse(svc.logs().split('\n').find((l) => l.includes('"msg":"gc policy"'))!);
+      return { goalMB, policy };
+    } finally {
+      expect(await svc.stop()).toBe(0);
+    }
+  }
+
+  it('runs at GOGC 200 when the environment sets none (heap goal 8 MB instead of 4 MB), and says so at start', async () => {
+    const { goalMB, policy } = await forcedGC({});
+    expect(policy).toMatchObject({ level: 'INFO', gogc: '200', memory_limit: 'none' });
+    expect(goalMB).toBe(8);
+  });
+
+  it('leaves GOGC and GOMEMLIMIT from the environment as they are', async () => {
+    const { goalMB, policy } = await forcedGC({ GOGC: '100', GOMEMLIMIT: '300MiB' });
+    expect(policy).toMatchObject({ gogc: '100', memory_limit: String(300 * 2 ** 20) });
+    expect(goalMB).toBe(4);
+  });
+});
+
 describe('--no-pprof --no-syslog', () => {
   it('leaves no trace of pprof or syslog in the generated code, which still builds and passes its tests', async () => {
     // --db none: what is checked here does not depend on the store, and
