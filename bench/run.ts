@@ -24,7 +24,7 @@ const NODE = process.execPath;
 const num = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
 const SCAFFOLD_RUNS = num('BENCH_SCAFFOLD_RUNS', 20);
 const VERIFY_RUNS = num('BENCH_VERIFY_RUNS', 5);
-const WRK_ROUNDS = num('BENCH_WRK_ROUNDS', 3);
+const WRK_ROUNDS = num('BENCH_WRK_ROUNDS', 5);
 const WRK_SECONDS = num('BENCH_WRK_SECONDS', 10);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'scaffold,footprint,verify,service').split(','));
 
@@ -358,8 +358,12 @@ function prepareTargets(): Target[] {
   const ginDir = bare('gin', GIN_MAIN, `\nrequire github.com/gin-gonic/gin ${ginVersion}\n`);
   const httpDir = bare('nethttp', NETHTTP_MAIN, '');
   const prefix = JSON.parse(readFileSync(join(svc, 'gin-app.json'), 'utf8')).answers.prefix as string;
+  const svcBinary = goBuild(svc, './cmd/server');
   const targets: Target[] = [
-    { name: 'generated (default options)', binary: goBuild(svc, './cmd/server'), cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    { name: 'generated (default options)', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    // The same binary with Go's default GC (the service sets GOGC=200 when the
+    // environment sets none): what that choice is worth, in the same run.
+    { name: 'generated, GOGC=100', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '', GOGC: '100', DATABASE_URL: join(svc, 'data', 'gogc100.db') }, binaryBytes: 0 },
     { name: 'bare gin.Default()', binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
     { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
   ];
@@ -378,7 +382,7 @@ interface Running {
 /** Starts a binary with stdout and stderr to a file; ready = the first 200 from its /ping. */
 async function startTarget(t: Target, tag: string): Promise<Running> {
   const port = await freePort();
-  const logFile = join(t.cwd, `bench-${tag}.log`);
+  const logFile = join(t.cwd, `bench-${tag}-${t.name.replace(/\W+/g, '-')}.log`);
   const fd = openSync(logFile, 'w');
   const extra: Record<string, string> = { ...t.env, PORT: String(port) };
   // pprof stays on, as by default, on a free localhost port (6060 may be taken on a shared machine).
