@@ -455,6 +455,7 @@ function wrk(duration: string, url: string): [string, string[]] {
 async function service(): Promise<ServiceResult> {
   const wrkOk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
   if (wrkOk.error) throw new Error('wrk is not installed: apt-get install wrk (Debian package)');
+  if (PIN && cpus().length < 2) throw new Error('BENCH_PIN=1 needs at least 2 CPUs: one for the servers, one for wrk');
   log('service: building the generated service, a bare gin.Default() app and a bare net/http app');
   const targets = prepareTargets();
   const result: ServiceResult['targets'] = {};
