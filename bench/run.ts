@@ -85,6 +85,18 @@ interface Stats {
   max: number;
   n: number;
 }
+/**
+ * sh, also returning the CPU time (user + system) of the command and all its
+ * children, from bash's `times` (Node reports a child's rusage only for itself).
+ */
+function shCpu(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { ms: number; cpuMs: number; stdout: string } {
+  const r = sh('bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'bash', cmd, ...args], opts);
+  const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr);
+  if (!m) throw new Error(`cannot read the CPU time of ${cmd} from bash's times:\n${r.stderr.slice(-500)}`);
+  const cpuMs = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  return { ms: r.ms, cpuMs, stdout: r.stdout };
+}
+
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -98,6 +110,8 @@ const fmtS = (s: Stats) => `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ratio = (a: number, b: number) => a / b;
+/** The min–max of per-pair ratios, in square brackets beside a ratio of medians. */
+const spread = (s: Stats) => `[${s.min.toFixed(2)}–${s.max.toFixed(2)}]`;
 const yes = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
 function filesUnder(dir: string): number {
@@ -243,6 +257,11 @@ function footprint(): Record<string, Footprint> {
 interface VerifyResult {
   ours: Stats;
   bare: Stats;
+  /** ours / bare of each interleaved pair: how far one pair can stray from the ratio of the medians. */
+  paired: Stats;
+  /** CPU time (user + system, all child processes) of each side: the work that two cores must fit. */
+  oursCpu: Stats;
+  bareCpu: Stats;
   steps: Record<string, Stats>;
 }
 
@@ -250,24 +269,29 @@ function verifyBench(): VerifyResult {
   log(`verify: ${VERIFY_RUNS} runs of create-gin-app --yes vs go mod tidy && go build ./... (warm module cache), interleaved`);
   const ours: number[] = [];
   const bare: number[] = [];
+  const oursCpu: number[] = [];
+  const bareCpu: number[] = [];
   const steps: Record<string, number[]> = {};
   // Each run gets a module path of its own: the project's own packages are
   // compiled fresh, as for a new service; dependencies come from the caches.
   const id = randomBytes(3).toString('hex');
   const runOurs = (i: number) => {
     const parent = freshDir('verify-ours');
-    const r = sh(NODE, [CLI, 'svc', '--yes', '--module', `example.com/bench/v${id}x${i}`], { cwd: parent });
+    const r = shCpu(NODE, [CLI, 'svc', '--yes', '--module', `example.com/bench/v${id}x${i}`], { cwd: parent });
     for (const m of r.stdout.matchAll(/✔ (.+) \(([\d.]+)s\)/g)) (steps[m[1]!] ??= []).push(Number(m[2]) * 1000);
     rmSync(parent, { recursive: true, force: true });
+    if (i >= 0) oursCpu.push(r.cpuMs);
     return r.ms;
   };
   const runBare = (i: number) => {
     const parent = freshDir('verify-bare');
     sh(NODE, [CLI, 'svc', '--yes', '--no-verify', '--module', `example.com/bench/b${id}x${i}`], { cwd: parent });
     const dir = join(parent, 'svc');
-    const ms = sh('go', ['mod', 'tidy'], { cwd: dir }).ms + sh('go', ['build', './...'], { cwd: dir }).ms;
+    const tidy = shCpu('go', ['mod', 'tidy'], { cwd: dir });
+    const build = shCpu('go', ['build', './...'], { cwd: dir });
     rmSync(parent, { recursive: true, force: true });
-    return ms;
+    if (i >= 0) bareCpu.push(tidy.cpuMs + build.cpuMs);
+    return tidy.ms + build.ms;
   };
   // Warm-up: fills the module and build caches with the dependencies.
   runOurs(-1);
@@ -282,7 +306,7 @@ function verifyBench(): VerifyResult {
     }
   }
   for (const k of Object.keys(steps)) steps[k] = steps[k]!.slice(1); // drop the warm-up
-  return { ours: stats(ours), bare: stats(bare), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])) };
+  return { ours: stats(ours), bare: stats(bare), paired: stats(ours.map((x, i) => x / bare[i]!)), oursCpu: stats(oursCpu), bareCpu: stats(bareCpu), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])) };
 }
 
 // ----------------------------------------------------------------- service
@@ -297,10 +321,13 @@ interface Target {
 }
 
 interface ServiceResult {
-  targets: Record<string, { rps: Stats; p99: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number }>;
+  /** rpsVsGin and p99VsGin: the ratio to gin.Default() in each round (wrk runs back to back), so the spread of the ratio shows beside the ratio of the medians. */
+  targets: Record<string, { rps: Stats; p99: Stats; rpsVsGin: Stats; p99VsGin: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number }>;
   wrk: string;
   pprof: string;
 }
+
+const GIN = 'bare gin.Default()';
 
 const GIN_MAIN = `package main
 
@@ -371,7 +398,7 @@ function prepareTargets(): Target[] {
     // The same binary with Go's default GC (the service sets GOGC=200 when the
     // environment sets none): what that choice is worth, in the same run.
     { name: 'generated, GOGC=100', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '', GOGC: '100', DATABASE_URL: join(svc, 'data', 'gogc100.db') }, binaryBytes: 0 },
-    { name: 'bare gin.Default()', binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
+    { name: GIN, binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
     { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
   ];
   for (const t of targets) t.binaryBytes = statSync(t.binary).size;
@@ -488,12 +515,15 @@ async function service(): Promise<ServiceResult> {
       log(`  ${t.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms`);
     }
   }
+  const perRound = (xs: Record<string, number[]>, name: string) => stats(xs[name]!.map((x, i) => x / xs[GIN]![i]!));
   for (const t of targets) {
     const r = running.get(t.name)!;
     await r.stop();
     result[t.name] = {
       rps: stats(rps[t.name]!),
       p99: stats(p99[t.name]!),
+      rpsVsGin: perRound(rps, t.name),
+      p99VsGin: perRound(p99, t.name),
       binaryBytes: t.binaryBytes,
       idleRssKb: stats(idle[t.name]!),
       readyMs: stats(ready[t.name]!),
@@ -529,7 +559,7 @@ interface Results {
 
 function markdown(r: Results): string {
   const out: string[] = [];
-  out.push(`Measured ${r.date} on ${r.machine}. Load average (1/5/15 min) ${r.load.start.map((x) => x.toFixed(2)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(2)).join('/')} at the end. Figures are medians, (min–max) in brackets.`);
+  out.push(`Measured ${r.date} on ${r.machine}. Load average (1/5/15 min) ${r.load.start.map((x) => x.toFixed(2)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(2)).join('/')} at the end. Figures are medians, (min–max) in round brackets; a ratio is of the medians, with the min–max of the same ratio taken pair by pair (runs back to back) in square brackets.`);
   out.push('');
   const targets: string[][] = [['target (issue 8)', 'measured', 'result']];
   if (r.scaffold) {
@@ -580,30 +610,33 @@ function markdown(r: Results): string {
         ['what', 'wall time'],
         ['`create-gin-app svc --yes` (render + tidy, gofmt, vet, build)', fmtS(v.ours)],
         ['bare `go mod tidy && go build ./...` of the same tree', fmtS(v.bare)],
-        ['ratio', `${x.toFixed(2)}x`],
+        ['ratio of the medians [ratio of each interleaved pair, min–max]', `${x.toFixed(2)}x ${spread(v.paired)}`],
+        ['CPU time (user + system) of `create-gin-app svc --yes`', fmtS(v.oursCpu)],
+        ['CPU time (user + system) of the bare tidy + build', fmtS(v.bareCpu)],
+        [`the CLI's CPU time on ${cpus().length} cores, as a share of the bare wall time (the ratio if no core were ever idle)`, `${(v.oursCpu.median / cpus().length / v.bare.median).toFixed(2)}x`],
         ...Object.entries(v.steps).map(([k, s]) => [`  step: ${k} (as the CLI reports it)`, fmtS(s)]),
       ]),
     );
     out.push('');
-    targets.push(['verify <= 1.15x bare tidy+build', `${x.toFixed(2)}x`, yes(x <= 1.15)]);
+    targets.push(['verify <= 1.15x bare tidy+build', `${x.toFixed(2)}x ${spread(v.paired)}`, yes(x <= 1.15)]);
   }
   if (r.service) {
     const s = r.service.targets;
     const names = Object.keys(s);
-    const gin = s['bare gin.Default()']!;
+    const gin = s[GIN]!;
     out.push(`**Generated service** (\`${r.service.wrk}\` on 127.0.0.1 against \`GET <prefix>/ping\` / \`GET /ping\`, ${WRK_ROUNDS} rounds, stdout and stderr of each server redirected to a file; generated service with default options, pprof ${r.service.pprof}, SYSLOG_ADDR empty):`);
     out.push('');
     out.push(
       table([
-        ['server', 'requests/s', 'vs gin.Default()', 'p99 latency', 'vs gin.Default()', 'binary (-trimpath -s -w)', 'idle RSS', 'start to ready', 'log written'],
+        ['server', 'requests/s', 'vs gin.Default() [per round]', 'p99 latency', 'vs gin.Default() [per round]', 'binary (-trimpath -s -w)', 'idle RSS', 'start to ready', 'log written'],
         ...names.map((n) => {
           const x = s[n]!;
           return [
             n,
             `${x.rps.median.toFixed(0)} (${x.rps.min.toFixed(0)}–${x.rps.max.toFixed(0)})`,
-            `${ratio(x.rps.median, gin.rps.median).toFixed(2)}x`,
+            `${ratio(x.rps.median, gin.rps.median).toFixed(2)}x ${spread(x.rpsVsGin)}`,
             `${x.p99.median.toFixed(2)} ms (${x.p99.min.toFixed(2)}–${x.p99.max.toFixed(2)})`,
-            `${ratio(x.p99.median, gin.p99.median).toFixed(2)}x`,
+            `${ratio(x.p99.median, gin.p99.median).toFixed(2)}x ${spread(x.p99VsGin)}`,
             mb(x.binaryBytes),
             `${(x.idleRssKb.median / 1024).toFixed(1)} MB`,
             fmtMs(x.readyMs, 1),
@@ -616,8 +649,8 @@ function markdown(r: Results): string {
     const ours = s[names[0]!]!;
     const rx = ratio(ours.rps.median, gin.rps.median);
     const px = ratio(ours.p99.median, gin.p99.median);
-    targets.push(['service requests/s >= 0.95x gin.Default()', `${rx.toFixed(2)}x`, yes(rx >= 0.95)]);
-    targets.push(['service p99 <= 1.1x gin.Default()', `${px.toFixed(2)}x`, yes(px <= 1.1)]);
+    targets.push(['service requests/s >= 0.95x gin.Default()', `${rx.toFixed(2)}x ${spread(ours.rpsVsGin)}`, yes(rx >= 0.95)]);
+    targets.push(['service p99 <= 1.1x gin.Default()', `${px.toFixed(2)}x ${spread(ours.p99VsGin)}`, yes(px <= 1.1)]);
   }
   out.push('**Targets:**');
   out.push('');
