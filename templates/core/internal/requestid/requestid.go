@@ -10,8 +10,11 @@ import (
 	"sync/atomic"
 )
 
-// Header is the HTTP header that carries the ID in and out.
-const Header = "X-Request-ID"
+// Header is the HTTP header that carries the ID in and out (X-Request-ID;
+// header names are case-insensitive). It is spelled in Go's canonical form
+// so that Header.Get and Header.Set take it as it is: any other spelling is
+// re-cased into a new string on every request, twice.
+const Header = "X-Request-Id"
 
 type key struct{}
 
