@@ -589,3 +589,62 @@ describe('faults: a store that stops answering (SIGSTOP) instead of going away',
     }
   });
 });
+
+describe('faults: the connection pool runs out', () => {
+  /** A psql session of the test's own, fed statements on stdin; resolves once the marker row is printed. */
+  function psqlSession(url: string) {
+    const proc = spawn('psql', [url, '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    cleanups.push(() => proc.exitCode === null && proc.kill('SIGKILL'));
+    return {
+      async send(sql: string, marker: string): Promise<void> {
+        proc.stdin!.write(`${sql}\nSELECT '${marker}';\n`);
+        await until(`psql to print ${marker}`, async () => (out.includes(marker) ? true : undefined), 10_000);
+      },
+      end: () => proc.stdin!.end(),
+    };
+  }
+
+  it('postgres: requests beyond DB_MAX_OPEN_CONNS wait at most the store timeout, then 503; /healthz stays 200; the pool recovers', async () => {
+    const { dir } = await generate(args('postgres', false));
+    const binary = await buildServer(dir);
+    const url = await freshDatabase('postgres');
+    const database = new URL(url).pathname.slice(1);
+    const svc = await startService(binary, { DATABASE_URL: url, DB_MAX_OPEN_CONNS: '2' }, tempDir());
+    const locker = psqlSession(url);
+    try {
+      expect((await postItem(svc, 'before')).status).toBe(201);
+      // Every query on items now blocks, holding its pool connection until its context ends.
+      await locker.send('BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE;', 'locked');
+
+      const requests = Array.from({ length: 6 }, () => timed(`${svc.url}/api/v1/items`));
+      await new Promise((r) => setTimeout(r, 1_000));
+      const health = await timed(`${svc.url}/healthz`);
+      expect(health.res.status).toBe(200);
+      expect(health.ms).toBeLessThan(1_000);
+      // The service holds no more connections than the bound, however many requests wait.
+      const held = await must('psql', [url, '-A', '-t', '-c', `SELECT count(*) FROM pg_stat_activity WHERE datname = '${database}' AND application_name <> 'psql'`]);
+      expect(Number(held.stdout.trim())).toBeGreaterThan(0);
+      expect(Number(held.stdout.trim())).toBeLessThanOrEqual(2);
+
+      for (const { res, ms } of await Promise.all(requests)) {
+        expect(res.status).toBe(503);
+        expect(await json(res)).toEqual({ error: 'database unavailable' });
+        expect(ms).toBeGreaterThanOrEqual(2_500); // they waited for the store timeout (3s)...
+        expect(ms).toBeLessThan(6_000); // ...and no longer: a bounded wait, not a hang
+      }
+
+      await locker.send('COMMIT;', 'released');
+      const list = await json(await fetch(`${svc.url}/api/v1/items`));
+      expect(list.items).toEqual([expect.objectContaining({ name: 'before' })]);
+      expect((await postItem(svc, 'after')).status).toBe(201);
+      expect(svc.proc.exitCode).toBeNull();
+    } finally {
+      locker.end();
+      expect(await svc.stop()).toBe(0);
+    }
+    expect(svc.logs()).toMatch(/"status":503.*"request_id"/);
+  });
+});
