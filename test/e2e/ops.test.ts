@@ -18,6 +18,14 @@ import { generate } from '../helpers/project.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * For the tests that build for other platforms: with a cold build cache the
+ * standard library and gin's dependencies compile from scratch for each
+ * foreign target, over 5 minutes in all on a slow 2-core machine while other
+ * test files run (seen on 2026-11-27); a few seconds once the cache is warm.
+ */
+const CROSS_COMPILE_TIMEOUT = 900_000;
+
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -591,7 +599,7 @@ describe('--no-pprof --no-syslog', () => {
     for (const [os, arch] of [['windows', 'amd64'], ['darwin', 'arm64']]) {
       await go(bare, ['build', '-o', join(bare, 'bin', `server-${os}`), './cmd/server'], { GOOS: os, GOARCH: arch, CGO_ENABLED: '0' });
     }
-  });
+  }, CROSS_COMPILE_TIMEOUT);
 });
 
 describe('generated Go code', () => {
@@ -608,5 +616,5 @@ describe('generated Go code', () => {
     }
     // The tests type-check where log/syslog and /proc do not exist, too.
     await go(ops, ['vet', './...'], { GOOS: 'windows', GOARCH: 'amd64' });
-  });
+  }, CROSS_COMPILE_TIMEOUT);
 });
