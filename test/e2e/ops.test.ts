@@ -573,10 +573,10 @@ describe('garbage collector policy', () => {
     }
   }
 
-  it('runs at GOGC 200 when the environment sets none (heap goal 8 MB instead of 4 MB), and says so at start', async () => {
+  it('runs at GOGC 400 while the live heap is small when the environment sets none (heap goal 16 MB instead of 4 MB), and says so at start', async () => {
     const { goalMB, policy } = await forcedGC({});
-    expect(policy).toMatchObject({ level: 'INFO', gogc: '200', memory_limit: 'none' });
-    expect(goalMB).toBe(8);
+    expect(policy).toMatchObject({ level: 'INFO', gogc: '400 under 4 MiB live, then 200', memory_limit: 'none' });
+    expect(goalMB).toBe(16);
   });
 
   it('leaves GOGC and GOMEMLIMIT from the environment as they are', async () => {
