@@ -48,7 +48,7 @@ describe('create-gin-app svc --yes (defaults)', () => {
       expect(await svc.stop('SIGTERM')).toBe(0);
     }
     // One JSON access record per request, carrying the request ID.
-    expect(svc.logs()).toMatch(/"msg":"request".*"path":"\/api\/v1\/ping".*"request_id":"[0-9a-f]{32}"/);
+    expect(svc.logs()).toMatch(/"msg":"request".*"path":"\/api\/v1\/ping","status":200,"bytes":\d+,"duration_us":\d+,"client_ip":"127\.0\.0\.1","request_id":"[0-9a-f]{32}"/);
     expect(svc.logs()).toContain('"msg":"stopped"');
   });
 });
