@@ -19,7 +19,7 @@ import (
 // default of 100 it collects after every ~2 MB allocated: dozens of cycles a
 // second under load, each one marking the whole live heap on a core that
 // requests were using. At 400 the floor is 16 MB, and the collector marks
-// about a fifth as often; with one core per service, the p99 under load
+// a quarter as often as at 100; with one core per service, the p99 under load
 // came to 1.05x that of a bare gin.Default() app against 1.2x at 200 (see
 // bench/README.md in create-gin-app). A floor that size costs nothing
 // worth counting, but 400 also lets a large heap grow to 5x what is live,
