@@ -28,7 +28,7 @@ var migrations = []migration{
 // own structs so that later changes to Item cannot change what they do.
 type itemV1 struct {
 	ID        uint64    `gorm:"primaryKey"`
-	Name      string    `gorm:"size:200;not null"`
+	Name      string    `gorm:"size:200;not null;uniqueIndex"`
 	CreatedAt time.Time `gorm:"not null;index"`
 }
 

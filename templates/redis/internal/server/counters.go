@@ -40,7 +40,7 @@ func counter(op func(ctx context.Context, name string) (int64, error)) gin.Handl
 		defer cancel()
 		n, err := op(ctx, name)
 		if err != nil {
-			storeUnavailable(c, "redis", err)
+			storeError(c, "redis", err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"name": name, "value": n})

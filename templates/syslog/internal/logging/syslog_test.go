@@ -3,6 +3,7 @@
 package logging
 
 import (
+	"bytes"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -11,6 +12,25 @@ import (
 	"testing"
 	"time"
 )
+
+// lockedBuffer is a bytes.Buffer safe to read while the sink's goroutine
+// writes its notices.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
 
 func readPacket(t *testing.T, conn net.PacketConn) string {
 	t.Helper()

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// While draining, the listener keeps accepting what the kernel has already
+// queued until no connection has arrived for acceptQuiet (at most for
+// acceptMax under a steady stream), then closes. Closing a listener with
+// connections in its backlog resets them: the client sees "connection reset"
+// or an empty reply for a request it had every reason to think was taken.
+const (
+	acceptQuiet = 50 * time.Millisecond
+	acceptMax   = time.Second
+)
+
+// serving is an HTTP server running on a listener of ours.
+type serving struct {
+	srv    *http.Server
+	ln     *drainListener
+	errc   chan error // Serve's result
+	logger *slog.Logger
+}
+
+// startServing serves srv on ln in the background. The port answers from
+// here on: run connects the stores afterwards.
+func startServing(srv *http.Server, ln net.Listener, logger *slog.Logger) *serving {
+	s := &serving{srv: srv, ln: &drainListener{Listener: ln}, errc: make(chan error, 1), logger: logger}
+	go func() { s.errc <- srv.Serve(s.ln) }()
+	logger.Info("listening", "addr", ln.Addr().String())
+	return s
+}
+
+// drain is the stop after a SIGTERM: /readyz already says "draining" (run
+// set the state), and for delay everything else is still served, so that
+// load balancers and Kubernetes take the instance out before it stops
+// accepting. Then stop.
+func (s *serving) drain(delay, timeout time.Duration) error {
+	if delay > 0 {
+		s.logger.Info("draining", "delay", delay.String())
+		select {
+		case <-time.After(delay):
+		case err := <-s.errc:
+			return err
+		}
+	}
+	return s.stop(timeout)
+}
+
+// stop takes in the connections already queued, closes the listener, and
+// gives in-flight requests up to timeout to finish. Past it, Close cuts
+// them off (which cancels their contexts, so their store calls return
+// before run closes the stores) and stop returns an error: the exit
+// status tells a forced stop from a clean one.
+func (s *serving) stop(timeout time.Duration) error {
+	s.logger.Info("shutting down", "timeout", timeout.String())
+	s.srv.SetKeepAlivesEnabled(false) // answers from now on say Connection: close
+	s.ln.drain()
+	if err := <-s.errc; !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		_ = s.srv.Close()
+		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", timeout, err)
+	}
+	s.logger.Info("stopped")
+	return nil
+}
+
+// drainListener is a listener whose drain empties the accept queue
+// before closing (see acceptQuiet).
+type drainListener struct {
+	net.Listener
+	draining atomic.Bool
+	until    atomic.Int64 // UnixNano after which no deadline is extended
+}
+
+// deadliner is what *net.TCPListener offers to bound a blocked Accept.
+type deadliner interface{ SetDeadline(time.Time) error }
+
+// drain makes Accept return net.ErrClosed once the queue is empty.
+func (l *drainListener) drain() {
+	d, ok := l.Listener.(deadliner)
+	if !ok {
+		_ = l.Listener.Close() // cannot wait on this kind of listener
+		return
+	}
+	now := time.Now()
+	l.until.Store(now.Add(acceptMax).UnixNano())
+	l.draining.Store(true)
+	_ = d.SetDeadline(now.Add(acceptQuiet))
+}
+
+func (l *drainListener) Accept() (net.Conn, error) {
+	conn, err := l.Listener.Accept()
+	if !l.draining.Load() {
+		return conn, err
+	}
+	if err == nil {
+		// Another one came in: wait acceptQuiet more for the next.
+		next := time.Now().Add(acceptQuiet)
+		if until := time.Unix(0, l.until.Load()); next.After(until) {
+			next = until
+		}
+		_ = l.Listener.(deadliner).SetDeadline(next)
+		return conn, nil
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		_ = l.Listener.Close()
+		return nil, net.ErrClosed
+	}
+	return nil, err
+}
