@@ -35,16 +35,19 @@ export interface Service {
   port: number;
   proc: ChildProcess;
   logs(): string;
-  /**
-   * Waits until the logs match: the service batches its stdout records and
-   * flushes them every 100ms, so a record shows up shortly after the fact.
-   */
+  /** Waits until the logs match: a record crosses the stdout pipe shortly after it is written. */
   waitForLog(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code (null after a signal) once the process has ended and its output is read. */
+  exited: Promise<number | null>;
 }
 
-/** Starts a built binary with PORT set, and waits until /healthz answers 200. */
+/**
+ * Starts a built binary with PORT set, and waits until it has left the
+ * starting phase: /readyz answers anything but 503 "starting" (the port
+ * answers at once; the stores connect after it).
+ */
 export async function startService(binary: string, env: Record<string, string> = {}, cwd?: string): Promise<Service> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const proc = spawn(binary, [], {
@@ -57,20 +60,21 @@ export async function startService(binary: string, env: Record<string, string> =
   let logs = '';
   proc.stdout!.on('data', (d) => (logs += d));
   proc.stderr!.on('data', (d) => (logs += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then everything the process wrote has been read.
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`service exited with ${proc.exitCode}:\n${logs}`);
     try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) break;
+      const res = await fetch(`${url}/readyz`);
+      if (!(res.status === 503 && (await res.text()).includes('"starting"'))) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`service did not become healthy:\n${logs}`);
+      throw new Error(`service did not leave the starting phase:\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -79,6 +83,7 @@ export async function startService(binary: string, env: Record<string, string> =
     port,
     proc,
     logs: () => logs,
+    exited,
     async waitForLog(pattern, timeoutMs = 5_000) {
       const matches = () => (typeof pattern === 'string' ? logs.includes(pattern) : pattern.test(logs));
       const until = Date.now() + timeoutMs;

@@ -44,8 +44,8 @@ func startServing(srv *http.Server, ln net.Listener, logger *slog.Logger) *servi
 // load balancers and Kubernetes take the instance out before it stops
 // accepting. Then stop.
 func (s *serving) drain(delay, timeout time.Duration) error {
+	s.logger.Info("draining", "delay", delay.String())
 	if delay > 0 {
-		s.logger.Info("draining", "delay", delay.String())
 		select {
 		case <-time.After(delay):
 		case err := <-s.errc:
@@ -61,12 +61,13 @@ func (s *serving) drain(delay, timeout time.Duration) error {
 // before run closes the stores) and stop returns an error: the exit
 // status tells a forced stop from a clean one.
 func (s *serving) stop(timeout time.Duration) error {
-	s.logger.Info("shutting down", "timeout", timeout.String())
 	s.srv.SetKeepAlivesEnabled(false) // answers from now on say Connection: close
 	s.ln.drain()
 	if err := <-s.errc; !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// The listener is closed: new connections are refused from here on.
+	s.logger.Info("shutting down", "timeout", timeout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {
