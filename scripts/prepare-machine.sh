@@ -55,6 +55,10 @@ if $check; then
   exit 0
 fi
 
+if ! has go; then
+  echo "$PREPARE: no go on PATH: install Go 1.26+ from go.dev/dl first (this script does not)" >&2
+  exit 1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "$PREPARE: installing the Debian packages ${missing[*]} needs root: run it as root (or with sudo)" >&2
