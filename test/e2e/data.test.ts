@@ -1,7 +1,7 @@
 /**
  * Issue 3 acceptance: the database and Redis clients, proven against real
  * servers. The matrix uses the PostgreSQL, MariaDB and Redis that run on
- * this machine (.ci/run starts them), each test in a database of its own;
+ * this machine (scripts/prepare-machine.sh starts them), each test in a database of its own;
  * the fault tests start their own Redis and PostgreSQL on free ports so they
  * can kill and restart them.
  */

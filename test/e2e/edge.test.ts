@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { LIMITS } from '../../src/features/core.js';
 import { reason, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { buildServer, freePort, startService, type Service } from '../helpers/go.js';
+import { notPrepared } from '../helpers/machine.js';
 import { nginxBinary, nginxTest, startNginx, type Nginx } from '../helpers/nginx.js';
 import { generate } from '../helpers/project.js';
 
@@ -303,8 +304,10 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
 
   // The final image's layout and user, emulated here (no Docker engine):
   // WORKDIR owned by root, only the data directory owned by USER, the binary
-  // started as that UID. Needs root to switch users, as CI has.
-  it.skipIf(process.getuid?.() !== 0)('runs as the final stage\'s non-root USER with only its data directory writable (SQLite included)', async () => {
+  // started as that UID. Needs root to switch users, as CI has; the skip
+  // is listed at the end of the run (test/skip-reporter.ts).
+  it('runs as the final stage\'s non-root USER with only its data directory writable (SQLite included)', async (ctx) => {
+    ctx.skip(process.getuid?.() !== 0, "needs root, to start the binary as the image's numeric USER with setpriv");
     const { dir } = await generate();
     const text = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     const final = stages(parseDockerfile(text)).at(-1)!;
@@ -388,7 +391,7 @@ function composeCommand(): string[] | undefined {
 /** `compose config -q` on the project's file (no engine needed): the Compose schema and interpolation. */
 function composeConfig(dir: string, env: Record<string, string>): { code: number | null; output: string } {
   const cmd = composeCommand();
-  expect(cmd, 'docker compose or docker-compose (.ci/run installs docker-compose)').toBeDefined();
+  expect(cmd, notPrepared('neither docker compose nor docker-compose is installed')).toBeDefined();
   const r = spawnSync(cmd![0]!, [...cmd!.slice(1), '-f', join(dir, 'docker-compose.yml'), 'config', '-q'], {
     encoding: 'utf8',
     cwd: dir,
@@ -598,7 +601,7 @@ describe.each(PREFIXES)('nginx in front of the service, prefix %s', (prefix) => 
   let conf: string;
 
   beforeAll(async () => {
-    expect(nginxBinary(), 'nginx installed (.ci/run installs it)').toBeDefined();
+    expect(nginxBinary(), notPrepared('nginx is not installed')).toBeDefined();
     ({ dir } = await generate(NGINX_ARGS(prefix)));
     const bin = await buildServer(dir);
     // Gin believes X-Forwarded-For from nginx's address only, as compose sets it.

@@ -7,15 +7,14 @@
  * project's own go test ./... must pass (store tests against the local
  * PostgreSQL, MariaDB and Redis). Module and build caches are the shared
  * defaults, so a package that several combinations share is compiled and
- * analysed once. staticcheck and gosec are pinned; .ci/run installs them.
+ * analysed once. staticcheck and gosec are pinned in scripts/go-tools.mjs,
+ * which the test run's global setup uses to install them into the checkout.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { generate } from '../helpers/project.js';
+import { findTool } from '../../scripts/go-tools.mjs';
 
 // ------------------------------------------------------------------ matrix
 
@@ -81,36 +80,7 @@ const COMBOS = pairwise();
 
 // ------------------------------------------------------------------- tools
 
-const PINNED = {
-  staticcheck: { module: 'honnef.co/go/tools', version: 'v0.8.2', install: 'go install honnef.co/go/tools/cmd/staticcheck@v0.8.2' },
-  gosec: { module: 'github.com/securego/gosec/v2', version: 'v2.30.0', install: 'go install github.com/securego/gosec/v2/cmd/gosec@v2.30.0' },
-} as const;
-
-/** The pinned linter on PATH or in $(go env GOPATH)/bin, or the reason it cannot be used. */
-function findTool(name: keyof typeof PINNED): { path?: string; problem?: string } {
-  const { module, version, install } = PINNED[name];
-  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim().split(':')[0];
-    if (gopath) dirs.push(join(gopath, 'bin'));
-  } catch {
-    // no Go: the generation fails with its own message
-  }
-  const path = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
-  if (!path) return { problem: `${name} is not installed (looked on PATH and in $(go env GOPATH)/bin): run .ci/run, or ${install}` };
-  let info = '';
-  try {
-    info = execFileSync('go', ['version', '-m', path], { encoding: 'utf8' });
-  } catch {
-    // not a Go binary we can read: reported below
-  }
-  const found = new RegExp(`^\\s*mod\\s+${module.replace(/[.]/g, '\\.')}\\s+(\\S+)`, 'm').exec(info)?.[1];
-  if (found !== version) {
-    return { problem: `${path} is ${module} ${found ?? '(unknown version)'}, the gate is pinned to ${version}: ${install}` };
-  }
-  return { path };
-}
-
+// Pinned in scripts/go-tools.mjs, installed by the test run's global setup.
 const staticcheck = findTool('staticcheck');
 const gosec = findTool('gosec');
 

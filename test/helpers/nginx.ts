@@ -4,6 +4,7 @@ import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeFileSync
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './cli.js';
+import { notPrepared } from './machine.js';
 
 /** The nginx binary: on PATH, or where Debian's package puts it. */
 export function nginxBinary(): string | undefined {
@@ -27,7 +28,7 @@ function args(dir: string, conf: string, extra: string[] = []): string[] {
 /** `nginx -t` on a config file; returns its exit code and output. */
 export function nginxTest(confText: string): { code: number | null; output: string } {
   const bin = nginxBinary();
-  if (!bin) throw new Error('nginx is not installed (.ci/run installs it)');
+  if (!bin) throw new Error(notPrepared('nginx is not installed'));
   const dir = nginxDir();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, confText);
@@ -49,7 +50,7 @@ export interface Nginx {
 /** Starts nginx in the foreground on confText and waits until port accepts connections. */
 export async function startNginx(confText: string, port: number): Promise<Nginx> {
   const bin = nginxBinary();
-  if (!bin) throw new Error('nginx is not installed (.ci/run installs it)');
+  if (!bin) throw new Error(notPrepared('nginx is not installed'));
   const dir = nginxDir();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, confText);
