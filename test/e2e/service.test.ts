@@ -259,9 +259,18 @@ describe('5. a drain that load balancers can follow', () => {
     const seen = new Map<string, number>();
     for (let round = 0; round < 10; round++) {
       const svc = await startService(binary, { DRAIN_DELAY: '0s' });
-      const burst = Array.from({ length: 200 }, () => getOnce(svc.port, '/api/v1/ping'));
+      // Started over ~10 ms, as 200 curl processes would be, so that
+      // connections are still arriving and queued when SIGTERM lands.
+      const burst: Promise<number | string>[] = [];
+      const started = (async () => {
+        for (let i = 0; i < 200; i++) {
+          burst.push(getOnce(svc.port, '/api/v1/ping'));
+          if (i % 20 === 19) await sleep(1);
+        }
+      })();
       await sleep(50);
       const exit = svc.stop('SIGTERM');
+      await started;
       for (const outcome of await Promise.all(burst)) seen.set(String(outcome), (seen.get(String(outcome)) ?? 0) + 1);
       expect(await exit).toBe(0);
     }

@@ -107,18 +107,26 @@ func (l *drainListener) Accept() (net.Conn, error) {
 	if !l.draining.Load() {
 		return conn, err
 	}
-	if err == nil {
-		// Another one came in: wait acceptQuiet more for the next.
-		next := time.Now().Add(acceptQuiet)
-		if until := time.Unix(0, l.until.Load()); next.After(until) {
-			next = until
-		}
-		_ = l.Listener.(deadliner).SetDeadline(next)
-		return conn, nil
-	}
+	d := l.Listener.(deadliner)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		_ = l.Listener.Close()
-		return nil, net.ErrClosed
+		// Quiet for acceptQuiet. One last look, then close at once: what
+		// arrives between the two is microseconds' worth, not the time it
+		// took this goroutine to be woken after the deadline.
+		var queued bool
+		if conn, queued = acceptQueued(l.Listener); !queued {
+			_ = l.Listener.Close()
+			return nil, net.ErrClosed
+		}
+		err = nil
 	}
-	return nil, err
+	if err != nil {
+		return nil, err
+	}
+	// Another one came in: wait acceptQuiet more for the next.
+	next := time.Now().Add(acceptQuiet)
+	if until := time.Unix(0, l.until.Load()); next.After(until) {
+		next = until
+	}
+	_ = d.SetDeadline(next)
+	return conn, nil
 }
