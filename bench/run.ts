@@ -564,7 +564,7 @@ function markdown(r: Results): string {
   const out: string[] = [];
   out.push(`Measured ${r.date} on ${r.machine}. Load average (1/5/15 min) ${r.load.start.map((x) => x.toFixed(2)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(2)).join('/')} at the end. Figures are medians, (min–max) in round brackets; a ratio is of the medians, with the min–max of the same ratio taken pair by pair (runs back to back) in square brackets.`);
   out.push('');
-  const targets: string[][] = [['target (issue 8)', 'measured', 'result']];
+  const targets: string[][] = [['target (issue 8 unless named)', 'measured', 'result']];
   if (r.scaffold) {
     const c = r.scaffold.commands;
     const vite = c['create-vite vanilla-ts']!.stats.median;
@@ -652,8 +652,10 @@ function markdown(r: Results): string {
     const ours = s[names[0]!]!;
     const rx = ratio(ours.rps.median, gin.rps.median);
     const px = ratio(ours.p99.median, gin.p99.median);
-    targets.push(['service requests/s >= 0.95x gin.Default()', `${rx.toFixed(2)}x ${spread(ours.rpsVsGin)}`, yes(rx >= 0.95)]);
-    targets.push(['service p99 <= 1.1x gin.Default()', `${px.toFixed(2)}x ${spread(ours.p99VsGin)}`, yes(px <= 1.1)]);
+    // Issue 15 revised these (from 0.95x and 1.1x) once every record is
+    // written before its log call returns and Go's default GC runs.
+    targets.push(['service requests/s >= 0.90x gin.Default() (issue 15)', `${rx.toFixed(2)}x ${spread(ours.rpsVsGin)}`, yes(rx >= 0.9)]);
+    targets.push(['service p99 <= 1.2x gin.Default() (issue 15)', `${px.toFixed(2)}x ${spread(ours.p99VsGin)}`, yes(px <= 1.2)]);
   }
   out.push('**Targets:**');
   out.push('');
