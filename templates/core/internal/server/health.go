@@ -74,7 +74,7 @@ func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
 }
 
 // failingChecks runs every check at once, each with a timeout of its own,
-// so a database that hangs cannot use up the time of the Redis check. It
+// so one dependency that hangs cannot use up the time of the others. It
 // returns the names of the failed ones, in order, and logs their errors.
 func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []string {
 	errs := make([]error, len(checks))
