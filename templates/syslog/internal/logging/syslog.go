@@ -5,26 +5,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
-	"runtime"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // Syslog sends log records to a syslog receiver, each record as one
-// message with the severity of its level. Sending happens on a goroutine
-// of its own behind a bounded queue, so a slow or absent receiver never
+// message (RFC 3164 framing, facility daemon, the severity of its level).
+// Sending happens on a goroutine of its own behind a bounded queue, and
+// each write has a deadline, so a slow, stalled or absent receiver never
 // holds up a request. While the receiver is unreachable (at start or
 // later) records are not sent (they still reach stdout through the other
 // handler), the outage is logged once, and each new record retries the
-// connection with a growing delay.
+// connection with a growing delay: one dial per attempt.
 type Syslog struct {
-	addr     string
-	networks []string
+	network  string
 	address  string
+	addr     string
 	tag      string
+	hostname string
 	// notices receives what the sink says about itself; it must not lead
 	// back into the sink.
 	notices *slog.Logger
@@ -36,60 +41,51 @@ type Syslog struct {
 	dropped atomic.Int64
 
 	// Owned by the sending goroutine.
-	conn    syslogConn
+	conn    net.Conn
 	down    bool
 	retryAt time.Time
 	backoff time.Duration
 }
 
-type severity int
+// Syslog severities of the four slog levels, lowest level first.
+var severities = [...]int{7, 6, 4, 3} // debug, info, warning, err
 
-const (
-	sevDebug severity = iota
-	sevInfo
-	sevWarning
-	sevErr
-)
+const facilityDaemon = 3 << 3
 
 type message struct {
-	sev severity
-	msg string
-}
-
-// syslogConn is one connection to the receiver (see syslog_unix.go).
-type syslogConn interface {
-	write(sev severity, msg string) error
-	Close() error
+	severity int
+	msg      string
 }
 
 const (
 	queueSize    = 4096
+	dialTimeout  = 5 * time.Second
+	writeTimeout = 2 * time.Second
 	minBackoff   = 250 * time.Millisecond
 	maxBackoff   = 10 * time.Second
 	flushTimeout = 5 * time.Second
 )
 
 // ParseSyslogAddr splits udp://host:port, tcp://host:port or
-// unix:///path into the networks to try and the address.
-func ParseSyslogAddr(addr string) (networks []string, address string, err error) {
+// unix:///path into a network and an address.
+func ParseSyslogAddr(addr string) (network, address string, err error) {
 	u, err := url.Parse(addr)
 	if err != nil {
-		return nil, "", err
+		return "", "", err
 	}
 	switch u.Scheme {
 	case "udp", "tcp":
 		if u.Host == "" || u.Port() == "" || u.Path != "" {
-			return nil, "", fmt.Errorf("want %s://host:port", u.Scheme)
+			return "", "", fmt.Errorf("want %s://host:port", u.Scheme)
 		}
-		return []string{u.Scheme}, u.Host, nil
+		return u.Scheme, u.Host, nil
 	case "unix":
 		if u.Host != "" || u.Path == "" {
-			return nil, "", errors.New("want unix:///path/to/socket, e.g. unix:///dev/log")
+			return "", "", errors.New("want unix:///path/to/socket, e.g. unix:///dev/log")
 		}
-		// /dev/log is a datagram socket; some receivers listen on a stream one.
-		return []string{"unixgram", "unix"}, u.Path, nil
+		return "unixgram", u.Path, nil
 	}
-	return nil, "", errors.New("want udp://host:port, tcp://host:port or unix:///path")
+	return "", "", errors.New("want udp://host:port, tcp://host:port or unix:///path")
 }
 
 // OpenSyslog starts a sink for addr (see ParseSyslogAddr) whose messages
@@ -97,15 +93,13 @@ func ParseSyslogAddr(addr string) (networks []string, address string, err error)
 // answer does not hold up the start, and an unreachable one is not an
 // error: notices says so and the sink keeps trying. Close flushes it.
 func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
-	networks, address, err := ParseSyslogAddr(addr)
+	network, address, err := ParseSyslogAddr(addr)
 	if err != nil {
 		return nil, fmt.Errorf("SYSLOG_ADDR %q: %w", addr, err)
 	}
-	if !syslogSupported {
-		return nil, fmt.Errorf("SYSLOG_ADDR is set, but syslog is not supported on %s", runtime.GOOS)
-	}
+	hostname, _ := os.Hostname()
 	s := &Syslog{
-		addr: addr, networks: networks, address: address, tag: tag, notices: notices,
+		network: network, address: address, addr: addr, tag: tag, hostname: hostname, notices: notices,
 		queue: make(chan message, queueSize), done: make(chan struct{}), backoff: minBackoff,
 	}
 	go s.run()
@@ -116,8 +110,8 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 // JSON as on stdout, as the syslog message.
 func (s *Syslog) Handler(level slog.Leveler) slog.Handler {
 	h := &severityHandler{}
-	for sev := range h.bySeverity {
-		h.bySeverity[sev] = slog.NewJSONHandler(&severityWriter{s, severity(sev)}, &slog.HandlerOptions{Level: level})
+	for i := range h.byLevel {
+		h.byLevel[i] = slog.NewJSONHandler(&severityWriter{s, severities[i]}, &slog.HandlerOptions{Level: level})
 	}
 	return h
 }
@@ -178,7 +172,9 @@ func (s *Syslog) send(m message) {
 			return
 		}
 	}
-	if err := s.conn.write(m.sev, m.msg); err != nil {
+	line := fmt.Sprintf("<%d>%s %s %s[%d]: %s\n", facilityDaemon|m.severity, time.Now().Format(time.RFC3339), s.hostname, s.tag, os.Getpid(), m.msg)
+	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := io.WriteString(s.conn, line); err != nil {
 		_ = s.conn.Close()
 		s.conn = nil
 		s.failed(err)
@@ -193,17 +189,14 @@ func (s *Syslog) send(m message) {
 	}
 }
 
-func (s *Syslog) connect() error {
-	var errs []error
-	for _, network := range s.networks {
-		conn, err := dialSyslog(network, s.address, s.tag)
-		if err == nil {
-			s.conn = conn
-			return nil
-		}
-		errs = append(errs, err)
+func (s *Syslog) connect() (err error) {
+	s.conn, err = net.DialTimeout(s.network, s.address, dialTimeout)
+	if s.network == "unixgram" && errors.Is(err, syscall.EPROTOTYPE) {
+		// /dev/log is a datagram socket, but a receiver may listen on a
+		// stream one, which refuses a datagram connection as the wrong type.
+		s.conn, err = net.DialTimeout("unix", s.address, dialTimeout)
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 // failed notes an outage: said once, then retried with a growing delay.
@@ -218,52 +211,52 @@ func (s *Syslog) failed(err error) {
 
 // severityWriter queues each JSON record at one severity.
 type severityWriter struct {
-	s   *Syslog
-	sev severity
+	s        *Syslog
+	severity int
 }
 
 func (w *severityWriter) Write(p []byte) (int, error) {
-	w.s.enqueue(message{sev: w.sev, msg: string(bytes.TrimRight(p, "\n"))})
+	w.s.enqueue(message{severity: w.severity, msg: string(bytes.TrimRight(p, "\n"))})
 	return len(p), nil
 }
 
-// severityHandler hands each record to the JSON handler of its severity.
+// severityHandler hands each record to the JSON handler of its level.
 type severityHandler struct {
-	bySeverity [4]slog.Handler
+	byLevel [len(severities)]slog.Handler
 }
 
-func severityOf(l slog.Level) severity {
+func rank(l slog.Level) int {
 	switch {
 	case l >= slog.LevelError:
-		return sevErr
+		return 3
 	case l >= slog.LevelWarn:
-		return sevWarning
+		return 2
 	case l >= slog.LevelInfo:
-		return sevInfo
+		return 1
 	}
-	return sevDebug
+	return 0
 }
 
 func (h *severityHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.bySeverity[severityOf(l)].Enabled(ctx, l)
+	return h.byLevel[rank(l)].Enabled(ctx, l)
 }
 
 func (h *severityHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.bySeverity[severityOf(r.Level)].Handle(ctx, r)
+	return h.byLevel[rank(r.Level)].Handle(ctx, r)
 }
 
 func (h *severityHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	out := &severityHandler{}
-	for i, inner := range h.bySeverity {
-		out.bySeverity[i] = inner.WithAttrs(attrs)
+	for i, inner := range h.byLevel {
+		out.byLevel[i] = inner.WithAttrs(attrs)
 	}
 	return out
 }
 
 func (h *severityHandler) WithGroup(name string) slog.Handler {
 	out := &severityHandler{}
-	for i, inner := range h.bySeverity {
-		out.bySeverity[i] = inner.WithGroup(name)
+	for i, inner := range h.byLevel {
+		out.byLevel[i] = inner.WithGroup(name)
 	}
 	return out
 }

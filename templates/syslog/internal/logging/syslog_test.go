@@ -1,5 +1,3 @@
-//go:build !windows && !plan9
-
 package logging
 
 import (
@@ -207,16 +205,17 @@ func TestSyslogOverTCPReconnects(t *testing.T) {
 }
 
 func TestParseSyslogAddr(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]string{
-		"udp://127.0.0.1:514": "[udp] 127.0.0.1:514",
-		"tcp://logs:601":      "[tcp] logs:601",
-		"unix:///dev/log":     "[unixgram unix] /dev/log",
+		"udp://127.0.0.1:514": "udp 127.0.0.1:514",
+		"tcp://logs:601":      "tcp logs:601",
+		"unix:///dev/log":     "unixgram /dev/log",
 	} {
-		networks, address, err := ParseSyslogAddr(addr)
+		network, address, err := ParseSyslogAddr(addr)
 		if err != nil {
 			t.Fatalf("%s: %v", addr, err)
 		}
-		if got := strings.Join([]string{"[" + strings.Join(networks, " ") + "]", address}, " "); got != want {
+		if got := network + " " + address; got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)
 		}
 	}
@@ -225,4 +224,48 @@ func TestParseSyslogAddr(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// A receiver that accepts the connection but stops reading fills the
+// socket buffers: each write then gives up at its deadline, the records
+// are dropped from syslog (never from stdout), and logging never blocks.
+func TestSyslogStalledReceiverNeverBlocks(t *testing.T) {
+	t.Parallel()
+	receiver, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer receiver.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if conn, err := receiver.Accept(); err == nil {
+			accepted <- conn // never read
+		}
+	}()
+	var notices lockedBuffer
+	sink, err := OpenSyslog("tcp://"+receiver.Addr().String(), "svc", New(&notices, slog.LevelInfo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(sink.Handler(slog.LevelInfo))
+	big := strings.Repeat("x", 16<<10)
+	start := time.Now()
+	for range 1500 { // 24 MB: more than the socket buffers hold
+		logger.Info(big)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("logging took %v with a stalled receiver", took)
+	}
+	deadline := time.After(15 * time.Second)
+	for !strings.Contains(notices.String(), "syslog unreachable") {
+		select {
+		case <-deadline:
+			t.Fatalf("the stalled write never timed out:\n%s", notices.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if conn := <-accepted; conn != nil {
+		conn.Close()
+	}
+	_ = sink.Close()
 }
