@@ -83,21 +83,17 @@ func TestPidfileTwoInstancesRacing(t *testing.T) {
 			t.Fatal(err)
 		}
 		at := time.Now().Add(300 * time.Millisecond)
-		a, b := instance(path, at, 300*time.Millisecond), instance(path, at, 300*time.Millisecond)
-		outA, outB := make(chan string, 1), make(chan string, 1)
-		for _, run := range []struct {
-			cmd *exec.Cmd
-			out chan string
-		}{{a, outA}, {b, outB}} {
+		outs := make(chan string, 2)
+		for range 2 {
 			go func() {
-				out, err := run.cmd.Output()
+				out, err := instance(path, at, 300*time.Millisecond).Output()
 				if err != nil {
 					out = append(out, err.Error()...)
 				}
-				run.out <- string(out)
+				outs <- string(out)
 			}()
 		}
-		results := []string{<-outA, <-outB}
+		results := []string{<-outs, <-outs}
 		started := 0
 		for _, r := range results {
 			switch {
