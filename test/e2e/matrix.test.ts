@@ -8,6 +8,8 @@
  * PostgreSQL, MariaDB and Redis). Module and build caches are the shared
  * defaults, so a package that several combinations share is compiled and
  * analysed once. staticcheck and gosec are pinned; .ci/run installs them.
+ * The all-off (--db none) and all-on (fullest) sets also run `make test-race`
+ * (CGO_ENABLED=1 go test -race ./...).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -78,6 +80,8 @@ const cliArgs = (c: Combo) => [
 const label = (c: Combo) => cliArgs(c).join(' ');
 
 const COMBOS = pairwise();
+/** The sets whose tests also run under the race detector (pairwise() takes these very objects). */
+const RACE_SETS: readonly Combo[] = [ALL_OFF, ALL_ON];
 
 // ------------------------------------------------------------------- tools
 
@@ -210,6 +214,12 @@ describe('option matrix quality gate', () => {
         if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
         const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
         if (test.code !== 0) findings.push(`go test ./...:\n${output(test)}`);
+
+        // The race detector on the two ends of the matrix, through the project's own target.
+        if (RACE_SETS.includes(combo)) {
+          const race = await time('make test-race', () => sh('make', ['test-race'], { ...env, GOFLAGS: '-count=1' }));
+          if (race.code !== 0) findings.push(`make test-race (CGO_ENABLED=1 go test -race ./...):\n${output(race)}`);
+        }
 
         timings.push(`  ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${name}  (${steps.join(', ')})`);
         expect(findings, `create-gin-app svc ${name} --yes:\n\n${findings.join('\n\n')}`).toEqual([]);

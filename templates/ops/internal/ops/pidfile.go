@@ -37,5 +37,5 @@ func alreadyRunning(path string) error {
 	if pid, err := strconv.Atoi(string(bytes.TrimSpace(b))); err == nil {
 		return fmt.Errorf("already running as pid %d (pidfile %s); stop it first", pid, path)
 	}
-	return fmt.Errorf("already running (pidfile %s is locked); stop it first", path)
+	return fmt.Errorf("already running (pidfile %s is locked by another process); stop it first", path)
 }
