@@ -27,6 +27,7 @@ import (
 type Syslog struct {
 	network  string
 	address  string
+	local    bool // a unix socket
 	addr     string
 	tag      string
 	hostname string
@@ -99,7 +100,7 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 	}
 	hostname, _ := os.Hostname()
 	s := &Syslog{
-		network: network, address: address, addr: addr, tag: tag, hostname: hostname, notices: notices,
+		network: network, address: address, local: network == "unixgram", addr: addr, tag: tag, hostname: hostname, notices: notices,
 		queue: make(chan message, queueSize), done: make(chan struct{}), backoff: minBackoff,
 	}
 	go s.run()
@@ -172,7 +173,13 @@ func (s *Syslog) send(m message) {
 			return
 		}
 	}
-	line := fmt.Sprintf("<%d>%s %s %s[%d]: %s\n", facilityDaemon|m.severity, time.Now().Format(time.RFC3339), s.hostname, s.tag, os.Getpid(), m.msg)
+	// The framing log/syslog uses: the receiver of a local socket knows
+	// the host, and takes the traditional timestamp.
+	header := time.Now().Format(time.RFC3339) + " " + s.hostname
+	if s.local {
+		header = time.Now().Format(time.Stamp)
+	}
+	line := fmt.Sprintf("<%d>%s %s[%d]: %s\n", facilityDaemon|m.severity, header, s.tag, os.Getpid(), m.msg)
 	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := io.WriteString(s.conn, line); err != nil {
 		_ = s.conn.Close()
@@ -191,7 +198,7 @@ func (s *Syslog) send(m message) {
 
 func (s *Syslog) connect() (err error) {
 	s.conn, err = net.DialTimeout(s.network, s.address, dialTimeout)
-	if s.network == "unixgram" && errors.Is(err, syscall.EPROTOTYPE) {
+	if errors.Is(err, syscall.EPROTOTYPE) {
 		// /dev/log is a datagram socket, but a receiver may listen on a
 		// stream one, which refuses a datagram connection as the wrong type.
 		s.conn, err = net.DialTimeout("unix", s.address, dialTimeout)
