@@ -2,7 +2,6 @@ package logging
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,9 +46,6 @@ type Syslog struct {
 	retryAt time.Time
 	backoff time.Duration
 }
-
-// Syslog severities of the four slog levels, lowest level first.
-var severities = [...]int{7, 6, 4, 3} // debug, info, warning, err
 
 const facilityDaemon = 3 << 3
 
@@ -110,11 +106,7 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 // Handler returns a JSON handler whose records go to the sink: the same
 // JSON as on stdout, as the syslog message.
 func (s *Syslog) Handler(level slog.Leveler) slog.Handler {
-	h := &severityHandler{}
-	for i := range h.byLevel {
-		h.byLevel[i] = slog.NewJSONHandler(&severityWriter{s, severities[i]}, &slog.HandlerOptions{Level: level})
-	}
-	return h
+	return slog.NewJSONHandler(sinkWriter{s}, &slog.HandlerOptions{Level: level})
 }
 
 // Close sends what is queued (for at most a few seconds) and disconnects.
@@ -216,54 +208,25 @@ func (s *Syslog) failed(err error) {
 	s.backoff = min(2*s.backoff, maxBackoff)
 }
 
-// severityWriter queues each JSON record at one severity.
-type severityWriter struct {
-	s        *Syslog
-	severity int
-}
+// sinkWriter queues each JSON record with the syslog severity of its level.
+type sinkWriter struct{ s *Syslog }
 
-func (w *severityWriter) Write(p []byte) (int, error) {
-	w.s.enqueue(message{severity: w.severity, msg: string(bytes.TrimRight(p, "\n"))})
+func (w sinkWriter) Write(p []byte) (int, error) {
+	w.s.enqueue(message{severity: severity(p), msg: string(bytes.TrimRight(p, "\n"))})
 	return len(p), nil
 }
 
-// severityHandler hands each record to the JSON handler of its level.
-type severityHandler struct {
-	byLevel [len(severities)]slog.Handler
-}
-
-func rank(l slog.Level) int {
+// severity maps the level of a JSON record (the handler writes it right
+// after the time) to syslog's: err, warning, info or debug.
+func severity(record []byte) int {
+	_, rest, _ := bytes.Cut(record, []byte(`"level":"`))
 	switch {
-	case l >= slog.LevelError:
+	case bytes.HasPrefix(rest, []byte("ERROR")):
 		return 3
-	case l >= slog.LevelWarn:
-		return 2
-	case l >= slog.LevelInfo:
-		return 1
+	case bytes.HasPrefix(rest, []byte("WARN")):
+		return 4
+	case bytes.HasPrefix(rest, []byte("INFO")):
+		return 6
 	}
-	return 0
-}
-
-func (h *severityHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.byLevel[rank(l)].Enabled(ctx, l)
-}
-
-func (h *severityHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.byLevel[rank(r.Level)].Handle(ctx, r)
-}
-
-func (h *severityHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	out := &severityHandler{}
-	for i, inner := range h.byLevel {
-		out.byLevel[i] = inner.WithAttrs(attrs)
-	}
-	return out
-}
-
-func (h *severityHandler) WithGroup(name string) slog.Handler {
-	out := &severityHandler{}
-	for i, inner := range h.byLevel {
-		out.byLevel[i] = inner.WithGroup(name)
-	}
-	return out
+	return 7
 }

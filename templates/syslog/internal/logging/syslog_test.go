@@ -32,7 +32,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(Tee(New(&stdout, slog.LevelDebug).Handler(), sink.Handler(slog.LevelDebug))).With("component", "test")
+	logger := slog.New(slog.NewMultiHandler(New(&stdout, slog.LevelDebug).Handler(), sink.Handler(slog.LevelDebug))).With("component", "test")
 	logger.Debug("d")
 	logger.Info("i")
 	logger.Warn("w")
@@ -249,12 +249,14 @@ func TestSyslogStalledReceiverNeverBlocks(t *testing.T) {
 	}
 	logger := slog.New(sink.Handler(slog.LevelInfo))
 	big := strings.Repeat("x", 16<<10)
-	start := time.Now()
-	for range 1500 { // 24 MB: more than the socket buffers hold
+	var slowest time.Duration
+	for range 750 { // 12 MB: more than the socket buffers hold
+		start := time.Now()
 		logger.Info(big)
+		slowest = max(slowest, time.Since(start))
 	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("logging took %v with a stalled receiver", took)
+	if slowest > time.Second {
+		t.Errorf("a log call took %v with a stalled receiver", slowest)
 	}
 	deadline := time.After(15 * time.Second)
 	for !strings.Contains(notices.String(), "syslog unreachable") {
