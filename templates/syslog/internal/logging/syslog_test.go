@@ -22,6 +22,7 @@ func readPacket(t *testing.T, conn net.PacketConn) string {
 }
 
 func TestSyslogSeveritiesOverUDP(t *testing.T) {
+	t.Parallel()
 	receiver, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 }
 
 func TestSyslogUnreachableThenBack(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "log.sock")
 	var notices lockedBuffer
 	sink, err := OpenSyslog("unix://"+path, "svc", New(&notices, slog.LevelInfo))
@@ -114,6 +116,7 @@ func TestSyslogUnreachableThenBack(t *testing.T) {
 }
 
 func TestSyslogOverTCPReconnects(t *testing.T) {
+	t.Parallel()
 	receiver, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
