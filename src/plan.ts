@@ -3,6 +3,7 @@ import { features } from './features/index.js';
 import type { Feature, GoModule } from './features/feature.js';
 import type { Answers } from './options/schema.js';
 import { compareGoVersions } from './options/validate.js';
+import { fillSettingsDocs } from './settings-docs.js';
 import type { TemplateSet } from './templates/types.js';
 
 export interface PlannedFile {
@@ -52,6 +53,7 @@ export function plan(answers: Answers, templates: TemplateSet): Plan {
       files.push({ path, feature: f.name, content: render(data) });
     }
   }
+  fillSettingsDocs(files);
   files.sort(byPath);
   return { answers, features: applying.map((f) => f.name), files };
 }

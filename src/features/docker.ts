@@ -55,6 +55,12 @@ const edgeRefs = {
  */
 export const CONTAINER_MEMORY = { memLimit: '512m', goMemLimit: '460MiB' } as const;
 
+/**
+ * DRAIN_DELAY in compose: after SIGTERM, /readyz reports draining this long
+ * before the listener closes, so a proxy stops sending traffic first.
+ */
+export const COMPOSE_DRAIN_DELAY = '5s';
+
 /** Port nginx listens on inside its container (the unprivileged image cannot bind 80). */
 export const NGINX_CONTAINER_PORT = 8080;
 
@@ -80,8 +86,10 @@ function containerData(answers: Answers) {
     dbName: databaseName(answers.module),
     dbUser: databaseName(answers.module) === 'root' ? 'app' : databaseName(answers.module),
     volumes,
-    // Longer than the service's own drain time, so compose never SIGKILLs a draining service.
-    stopGracePeriod: `${seconds(LIMITS.shutdownTimeout) + 10}s`,
+    drainDelay: COMPOSE_DRAIN_DELAY,
+    // Longer than the drain delay and the shutdown timeout together, so
+    // compose never SIGKILLs a draining service.
+    stopGracePeriod: `${seconds(COMPOSE_DRAIN_DELAY) + seconds(LIMITS.shutdownTimeout) + 10}s`,
     ...CONTAINER_MEMORY,
   };
 }

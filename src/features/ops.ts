@@ -32,4 +32,6 @@ export const pprof: Feature = {
 export const syslog: Feature = {
   name: 'syslog',
   applies: (answers) => answers.syslog,
+  // slog.NewMultiHandler (stdout and syslog) is new in Go 1.26.
+  minGo: '1.26.0',
 };

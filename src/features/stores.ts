@@ -15,11 +15,16 @@ export const stores: Feature = {
   applies: (a) => usesDatabase(a) || a.redis,
 };
 
-/** GORM, pool settings, startup retry, readiness check and the items example. */
+/** GORM, pool settings, startup retry, goose migrations, readiness check and the items example. */
 export const database: Feature = {
   name: 'database',
   applies: usesDatabase,
-  goModules: [{ path: 'gorm.io/gorm', version: 'v1.31.2' }],
+  // goose v3.30.0 declares go 1.26.0.
+  minGo: '1.26.0',
+  goModules: [
+    { path: 'github.com/pressly/goose/v3', version: 'v3.30.0' },
+    { path: 'gorm.io/gorm', version: 'v1.31.2' },
+  ],
   data: (answers) => ({ dbName: databaseName(answers.module) }),
 };
 
@@ -34,7 +39,7 @@ export const mysql: Feature = {
   name: 'mysql',
   applies: (a) => a.db === 'mysql',
   goModules: [
-    { path: 'github.com/go-sql-driver/mysql', version: 'v1.8.1' },
+    { path: 'github.com/go-sql-driver/mysql', version: 'v1.10.1' },
     { path: 'gorm.io/driver/mysql', version: 'v1.6.0' },
   ],
 };
@@ -45,7 +50,7 @@ export const postgres: Feature = {
   // gorm.io/driver/postgres v1.6.3 declares go 1.25.0.
   minGo: '1.25.0',
   goModules: [
-    { path: 'github.com/jackc/pgx/v5', version: 'v5.10.0' },
+    { path: 'github.com/jackc/pgx/v5', version: 'v5.12.0' },
     { path: 'gorm.io/driver/postgres', version: 'v1.6.3' },
   ],
 };

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reason, run, runCli, snapshot, tempDir, type RunResult } from '../helpers/cli.js';
@@ -216,6 +216,48 @@ describe('defaults', () => {
   });
 });
 
+// ------------------------------------------------------------- migrations
+
+describe.each([{ db: 'sqlite' as const }, { db: 'mysql' as const }, { db: 'postgres' as const }])('goose migrations: $db', ({ db }) => {
+  it('first start applies 0001_items.sql, a second applies nothing; a failing migration stops the start with one line naming its file', async () => {
+    const { dir } = await generate(args(db, false));
+    const binary = await buildServer(dir);
+    const cwd = tempDir('cga-migrate-');
+    const env: Record<string, string> = db === 'sqlite' ? {} : { DATABASE_URL: await freshDatabase(db) };
+
+    let svc = await startService(binary, env, cwd);
+    try {
+      // The items table: name is unique.
+      expect((await postItem(svc, 'only once')).status).toBe(201);
+      expect((await postItem(svc, 'only once')).status).not.toBe(201);
+    } finally {
+      expect(await svc.stop()).toBe(0);
+    }
+    expect(svc.logs()).toMatch(/"msg":"migration applied","version":1,"file":"0001_items.sql"/);
+    expect(svc.logs()).toMatch(/"msg":"schema up to date","version":1,"applied_now":1/);
+
+    svc = await startService(binary, env, cwd);
+    expect(await svc.stop()).toBe(0);
+    expect(svc.logs()).not.toContain('"msg":"migration applied"');
+    expect(svc.logs()).toMatch(/"msg":"schema up to date","version":1,"applied_now":0/);
+
+    // A copy of the project with a broken second migration, against the same database.
+    const broken = join(tempDir('cga-migrate-src-'), 'svc');
+    await must('cp', ['-r', dir, broken]);
+    writeFileSync(join(broken, 'internal/database/migrations', db, '0002_broken.sql'), '-- +goose Up\nCREATE TABLE broken (;\n');
+    const r = await runBinary(await buildServer(broken), [], env, cwd);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: migration 0002_broken\.sql failed: /);
+
+    // The database is still at version 1: the original binary starts, applying nothing.
+    svc = await startService(binary, env, cwd);
+    expect(await svc.stop()).toBe(0);
+    expect(svc.logs()).toMatch(/"applied_now":0/);
+  });
+});
+
 // ------------------------------------------------------------- bad values
 
 describe('options', () => {
@@ -244,7 +286,10 @@ describe('bad values', () => {
       { db: 'sqlite', redis: false, env: { DATABASE_URL: 'postgres://app:s3cret@127.0.0.1/app' }, line: /^error: invalid DATABASE_URL: SQLite takes a file path, not a postgres:\/\/ URL$/ },
       { db: 'none', redis: true, env: { REDIS_URL: 'redis://:s3cret@127.0.0.1:notaport/0' }, line: /^error: invalid REDIS_URL: / },
       { db: 'none', redis: true, env: { REDIS_URL: 'localhost:6379' }, line: /^error: invalid REDIS_URL: / },
-      { db: 'sqlite', redis: false, env: { DB_MAX_OPEN_CONNS: '0' }, line: /^error: invalid DB_MAX_OPEN_CONNS="0" \(from env\): must be a whole number of at least 1$/ },
+      { db: 'sqlite', redis: false, env: { DB_MAX_OPEN_CONNS: '0' }, line: /^error: invalid DB_MAX_OPEN_CONNS="0" \(from env\): must be at least 1$/ },
+      // Each pooled connection would get an empty database of its own.
+      { db: 'sqlite', redis: false, env: { DATABASE_URL: ':memory:' }, line: /^error: invalid DATABASE_URL: an in-memory SQLite database is one per connection, and this service pools connections; use a file path/ },
+      { db: 'sqlite', redis: false, env: { DATABASE_URL: 'file::memory:?cache=shared' }, line: /^error: invalid DATABASE_URL: an in-memory SQLite database is one per connection/ },
     ];
     for (const c of cases) {
       const { dir } = await generate(args(c.db, c.redis));
@@ -274,7 +319,11 @@ describe('secrets', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/^DATABASE_URL=postgres:\/\/postgres:xxxxx@127\.0\.0\.1:5432\/cga_\w+\?sslmode=disable \(env\)$/m);
     expect(printed.stdout).toMatch(/^REDIS_URL=redis:\/\/:xxxxx@127\.0\.0\.1:6379\/0 \(env\)$/m);
-    expect(printed.stdout).toMatch(/^DB_CONN_MAX_LIFETIME=3m \(default\)$/m);
+    expect(printed.stdout).toMatch(/^DB_CONN_MAX_LIFETIME=30m \(default\)$/m);
+    // As many idle connections kept as may be open; idle time in minutes.
+    expect(printed.stdout).toMatch(/^DB_MAX_IDLE_CONNS=20 \(default\)$/m);
+    expect(printed.stdout).toMatch(/^DB_MAX_OPEN_CONNS=20 \(default\)$/m);
+    expect(printed.stdout).toMatch(/^DB_CONN_MAX_IDLE_TIME=3m \(default\)$/m);
     expect(printed.stdout).not.toContain('s3cret');
 
     const svc = await startService(binary, { DATABASE_URL: dbURL, REDIS_URL: REDIS, LOG_LEVEL: 'debug' }, cwd);

@@ -425,8 +425,10 @@ describe('docker-compose.yml (parsed), for each database x Redis combination', (
     expect(env.GIN_MODE).toBe('release');
     const volumes: string[] = app.volumes ?? [];
     expect(volumes.every((v) => v.endsWith(':/app/data')), `only the data dir is writable: ${volumes}`).toBe(true);
-    // Drains before compose's SIGKILL.
-    expect(parseInt(app.stop_grace_period, 10)).toBeGreaterThan(parseInt(LIMITS.shutdownTimeout, 10));
+    // Drains before compose's SIGKILL: the drain delay, then the shutdown timeout.
+    expect(env.DRAIN_DELAY).toBe('5s');
+    expect(env.DOTENV).toBe('off');
+    expect(parseInt(app.stop_grace_period, 10)).toBeGreaterThan(parseInt(env.DRAIN_DELAY as string, 10) + parseInt(LIMITS.shutdownTimeout, 10));
     expect(app.healthcheck.test).toEqual(['CMD', expect.stringMatching(/^\/app\//), '-healthcheck']);
     // A memory bound, and the Go runtime's soft limit under it (the GC works harder before an OOM kill).
     const limit = Number(/^(\d+)m$/.exec(app.mem_limit)?.[1]) * 2 ** 20;

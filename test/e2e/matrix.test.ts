@@ -9,6 +9,8 @@
  * defaults, so a package that several combinations share is compiled and
  * analysed once. staticcheck and gosec are pinned in scripts/go-tools.mjs,
  * which the test run's global setup uses to install them into the checkout.
+ * The all-off (--db none) and all-on (fullest) sets also run `make test-race`
+ * (CGO_ENABLED=1 go test -race ./...).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../helpers/cli.js';
@@ -77,6 +79,8 @@ const cliArgs = (c: Combo) => [
 const label = (c: Combo) => cliArgs(c).join(' ');
 
 const COMBOS = pairwise();
+/** The sets whose tests also run under the race detector (pairwise() takes these very objects). */
+const RACE_SETS: readonly Combo[] = [ALL_OFF, ALL_ON];
 
 // ------------------------------------------------------------------- tools
 
@@ -180,6 +184,12 @@ describe('option matrix quality gate', () => {
         if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
         const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
         if (test.code !== 0) findings.push(`go test ./...:\n${output(test)}`);
+
+        // The race detector on the two ends of the matrix, through the project's own target.
+        if (RACE_SETS.includes(combo)) {
+          const race = await time('make test-race', () => sh('make', ['test-race'], { ...env, GOFLAGS: '-count=1' }));
+          if (race.code !== 0) findings.push(`make test-race (CGO_ENABLED=1 go test -race ./...):\n${output(race)}`);
+        }
 
         timings.push(`  ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${name}  (${steps.join(', ')})`);
         expect(findings, `create-gin-app svc ${name} --yes:\n\n${findings.join('\n\n')}`).toEqual([]);

@@ -475,6 +475,42 @@ describe('3.1 busy port and pidfile', () => {
   });
 });
 
+describe('3.1 pidfile lock: two instances racing', () => {
+  it('started at the same moment over a stale pidfile: exactly one serves, the other exits naming it', async () => {
+    for (let round = 0; round < 3; round++) {
+      const pidfile = join(tempDir('cga-ops-race-'), 'svc.pid');
+      writeFileSync(pidfile, `${spawnSync('true').pid}\n`); // left by a process that is gone
+      const ports = [await freePort(), await freePort()];
+      const procs = ports.map((port) =>
+        spawn(binary, [], { cwd: tempDir('cga-ops-run-'), env: { PATH: process.env.PATH, PPROF_ADDR: '', PORT: String(port), PIDFILE: pidfile }, stdio: ['ignore', 'pipe', 'pipe'] }),
+      );
+      const outs = procs.map((p) => {
+        let out = '';
+        p.stdout!.on('data', (d) => (out += d));
+        p.stderr!.on('data', (d) => (out += d));
+        return () => out;
+      });
+      try {
+        // The loser exits at once; the winner keeps serving.
+        const loser = await waitFor('one instance to exit', () => procs.findIndex((p) => p.exitCode !== null) + 1, 10_000) - 1;
+        const winner = 1 - loser;
+        expect(procs[loser]!.exitCode).toBe(1);
+        await waitFor('the other to listen', () => outs[winner]!().includes('"msg":"listening"'));
+        // Named by its PID, unless the loser read the file in the microseconds before the winner wrote it.
+        expect(outs[loser]!()).toMatch(new RegExp(`^error: already running (as pid ${procs[winner]!.pid} )?\\(pidfile ${pidfile}`, 'm'));
+        expect(readFileSync(pidfile, 'utf8')).toBe(`${procs[winner]!.pid}\n`);
+        expect((await fetch(`http://127.0.0.1:${ports[winner]}/healthz`)).status).toBe(200);
+        await sleep(200);
+        expect(procs[winner]!.exitCode).toBeNull();
+      } finally {
+        for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
+        await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
+      }
+      expect(existsSync(pidfile)).toBe(false);
+    }
+  });
+});
+
 describe('4.4 outbound calls: timeouts, circuit breaker, request ID', () => {
   it('opens on a failing upstream, fails fast, recovers; the upstream sees the request ID', async () => {
     const up = await startUpstream();
@@ -559,34 +595,86 @@ describe('graceful shutdown', () => {
   });
 });
 
-describe('garbage collector policy', () => {
-  /** Starts the service with gctrace on, forces a collection through pprof, and returns what the runtime printed. */
-  async function forcedGC(env: Record<string, string>) {
+describe("garbage collector: Go's defaults unless the environment sets GOGC or GOMEMLIMIT", () => {
+  /** Starts the service with gctrace on, forces a collection through pprof, and returns the heap goal the runtime printed. */
+  async function goalAfterForcedGC(env: Record<string, string>): Promise<number> {
     const pprofPort = await freePort();
     const svc = await start({ ...env, GODEBUG: 'gctrace=1', PPROF_ADDR: `127.0.0.1:${pprofPort}` });
     try {
       await (await fetch(`http://127.0.0.1:${pprofPort}/debug/pprof/heap?gc=1`)).arrayBuffer();
       await svc.waitForLog(/^gc \d+ .*\(forced\)$/m);
-      await svc.waitForLog('"msg":"gc policy"');
-      const goalMB = Number(/ (\d+) MB goal, .*\(forced\)$/m.exec(svc.logs())?.[1]);
-      const policy = JSON.parse(svc.logs().split('\n').find((l) => l.includes('"msg":"gc policy"'))!);
-      return { goalMB, policy };
+      expect(svc.logs()).not.toContain('"msg":"gc policy"');
+      return Number(/ (\d+) MB goal, .*\(forced\)$/m.exec(svc.logs())?.[1]);
     } finally {
       expect(await svc.stop()).toBe(0);
     }
   }
 
-  it('runs at GOGC 400 while the live heap is small when the environment sets none (heap goal 16 MB instead of 4 MB), and says so at start', async () => {
-    const { goalMB, policy } = await forcedGC({});
-    expect(policy).toMatchObject({ level: 'INFO', gogc: '400 under 4 MiB live, then 200', memory_limit: 'none' });
-    expect(goalMB).toBe(16);
+  it("without GOGC: the runtime's own goal, Go's 4 MB floor (the removed policy made it 16 MB)", async () => {
+    expect(await goalAfterForcedGC({})).toBe(4);
   });
 
-  it('leaves GOGC and GOMEMLIMIT from the environment as they are', async () => {
-    const { goalMB, policy } = await forcedGC({ GOGC: '100', GOMEMLIMIT: '300MiB' });
-    expect(policy).toMatchObject({ gogc: '100', memory_limit: String(300 * 2 ** 20) });
-    expect(goalMB).toBe(4);
+  it('GOGC and GOMEMLIMIT from the environment are honoured', async () => {
+    expect(await goalAfterForcedGC({ GOGC: '400' })).toBe(16);
+    // No percentage goal at all: only the memory limit bounds the heap.
+    expect(await goalAfterForcedGC({ GOGC: 'off', GOMEMLIMIT: '8MiB' })).toBeLessThanOrEqual(8);
   });
+});
+
+describe('2.4 configuration from outside the binary', () => {
+  it('a .env key that is not a setting is named in one warning at start, with the near miss; DOTENV=off skips the file', async () => {
+    const cwd = tempDir('cga-ops-dotenv-');
+    writeFileSync(join(cwd, '.env'), 'PROT=9999\nOTHER_TOOL_TOKEN=abc\nLOG_LEVEL=debug\n');
+    const svc = await startService(binary, {}, cwd);
+    try {
+      await svc.waitForLog('"msg":"listening"');
+    } finally {
+      expect(await svc.stop()).toBe(0);
+    }
+    const warnings = svc.logs().split('\n').filter((l) => l.includes('not settings of this service'));
+    expect(warnings, svc.logs()).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 'WARN', keys: 'OTHER_TOOL_TOKEN, PROT (did you mean PORT?)' });
+
+    const printed = await run(binary, ['-print-config'], { cwd, env: { PATH: process.env.PATH } });
+    expect(printed.stdout).toMatch(/^LOG_LEVEL=debug \(\.env\)$/m);
+    const off = await run(binary, ['-print-config'], { cwd, env: { PATH: process.env.PATH, DOTENV: 'off' } });
+    expect(off.stdout).toMatch(/^LOG_LEVEL=info \(default\)$/m);
+    const svcOff = await startService(binary, { DOTENV: 'off' }, cwd);
+    expect(await svcOff.stop()).toBe(0);
+    expect(svcOff.logs()).not.toContain('not settings of this service');
+  });
+
+  it('-h, .env.example and the README table come from the one declaration; a drift fails go test until go generate', async () => {
+    const copy = join(tempDir('cga-ops-config-'), 'svc');
+    await run('cp', ['-r', dir, copy], { cwd: '/' });
+    const configTest = () => run('go', ['test', '-count=1', './internal/config'], { cwd: copy, env: { GOTOOLCHAIN: 'local' } });
+    expect((await configTest()).code).toBe(0);
+
+    // .env.example edited by hand: drift.
+    const example = join(copy, '.env.example');
+    const original = readFileSync(example, 'utf8');
+    writeFileSync(example, original.replace(/^SHUTDOWN_TIMEOUT=.*$/m, 'SHUTDOWN_TIMEOUT=1s'));
+    const drifted = await configTest();
+    expect(drifted.code).not.toBe(0);
+    expect(drifted.stdout).toContain('.env.example does not match the settings declared in Config: run go generate ./internal/config');
+    writeFileSync(example, original);
+
+    // A new setting: one field. The docs fail until regenerated; -h has it at once.
+    const configGo = join(copy, 'internal/config/config.go');
+    writeFileSync(configGo, readFileSync(configGo, 'utf8').replace(
+      /^(\tPIDFile .*)$/m,
+      '$1\n\tGreeting string `env:"GREETING" default:"hello" usage:"what ping could say"`',
+    ));
+    const added = await configTest();
+    expect(added.code).not.toBe(0);
+    expect(added.stdout).toContain('README.md does not match the settings declared in Config');
+    await go(copy, ['generate', './internal/config']);
+    expect((await configTest()).code).toBe(0);
+    expect(readFileSync(example, 'utf8')).toContain('# what ping could say\nGREETING=hello\n');
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| `GREETING` | `-greeting` | `hello` | what ping could say |');
+    const help = await run('go', ['run', './cmd/server', '-h'], { cwd: copy, env: { GOTOOLCHAIN: 'local', PATH: process.env.PATH } });
+    expect(help.stdout + help.stderr).toMatch(/-greeting string\n\s+what ping could say \(env GREETING\) \(default "hello"\)/);
+  }, 300_000);
 });
 
 describe('--no-pprof --no-syslog', () => {

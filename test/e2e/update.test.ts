@@ -37,7 +37,7 @@ describe('create-gin-app update', () => {
     expect((await runCli(['svc', '--port', '9091', '--yes'], { cwd: fresh })).code).toBe(0);
     expect(withoutGit(snapshot(dir))).toEqual(snapshot(join(fresh, 'svc')));
     // Everywhere the port appears: config default, .env.example, Dockerfile, nginx, compose, README.
-    expect(read(dir, 'internal/config/config.go')).toContain('def: "9091"');
+    expect(read(dir, 'internal/config/config.go')).toContain('default:"9091"');
     expect(read(dir, '.env.example')).toContain('PORT=9091');
     expect(read(dir, 'Dockerfile')).toContain('EXPOSE 9091');
     expect(read(dir, 'nginx/nginx.conf')).toContain('server app:9091;');
@@ -68,14 +68,14 @@ describe('create-gin-app update', () => {
 
   it('(c) an edit of the very line the update changes is a marked conflict, and nothing else is lost', async () => {
     const dir = await project();
-    edit(dir, 'internal/config/config.go', 'def: "8080"', 'def: "8181"');
+    edit(dir, 'internal/config/config.go', 'default:"8080"', 'default:"8181"');
     appendFileSync(join(dir, 'README.md'), '\nOur runbook: see the wiki.\n');
     const result = await runCli(['update', '--set', 'port=9093'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(reason(result)).toBe('create-gin-app: 1 file(s) have conflicts: internal/config/config.go');
     expect(result.stdout).toMatch(/conflict\s+internal\/config\/config\.go/);
     const config = read(dir, 'internal/config/config.go');
-    expect(config).toMatch(/<<<<<<< yours\n.*def: "8181".*\n=======\n.*def: "9093".*\n>>>>>>> create-gin-app \(new answers\)\n/);
+    expect(config).toMatch(/<<<<<<< yours\n.*default:"8181".*\n=======\n.*default:"9093".*\n>>>>>>> create-gin-app \(new answers\)\n/);
     expect(read(dir, 'README.md')).toContain('Our runbook: see the wiki.');
     expect(read(dir, 'README.md')).toContain('9093');
     expect(JSON.parse(read(dir, 'gin-app.json')).answers.port).toBe(9093);

@@ -23,13 +23,13 @@ describe('operations features', () => {
 
         expect(p.features).toContain('ops');
         expect(paths.includes('internal/ops/pprof.go')).toBe(pprof);
-        expect(paths.includes('internal/logging/syslog_unix.go')).toBe(syslog);
+        expect(paths.includes('internal/logging/syslog.go')).toBe(syslog);
         expect(/pprof/i.test(all)).toBe(pprof);
         expect(/syslog/i.test(all)).toBe(syslog);
-        if (pprof) expect(file('internal/config/config.go')).toContain('def: "127.0.0.1:7070"');
+        if (pprof) expect(file('internal/config/config.go')).toContain('default:"127.0.0.1:7070"');
 
         // Always there: busy-port diagnosis, pidfile, outbound client with its pinned breaker.
-        for (const path of ['internal/ops/listen.go', 'internal/ops/holder_linux.go', 'internal/ops/pidfile.go', 'internal/outbound/outbound.go']) {
+        for (const path of ['internal/ops/listen.go', 'internal/ops/holder_linux.go', 'internal/ops/pidfile.go', 'internal/ops/pidfile_flock.go', 'internal/outbound/outbound.go']) {
           expect(paths).toContain(path);
         }
         expect(file('go.mod')).toMatch(/github\.com\/sony\/gobreaker\/v2 v2\.4\.0/);
@@ -37,15 +37,15 @@ describe('operations features', () => {
     }
   }
 
-  it('keeps log/syslog behind build constraints, and pprof off the default mux', async () => {
+  it('dials syslog itself (no log/syslog, whose writes have no deadline), keeps pprof off the default mux, leaves GC tuning to the runtime', async () => {
     const p = plan(await answers(), templates);
     const file = (path: string) => p.files.find((f) => f.path === path)!.content;
-    expect(file('internal/logging/syslog_unix.go')).toMatch(/^\/\/go:build !windows && !plan9\n/);
-    expect(file('internal/logging/syslog_other.go')).toMatch(/^\/\/go:build windows \|\| plan9\n/);
-    for (const f of p.files.filter((f) => f.path.endsWith('.go') && !f.path.endsWith('syslog_unix.go'))) {
-      expect(f.content, f.path).not.toContain('"log/syslog"');
-    }
+    const code = p.files.filter((f) => f.path.endsWith('.go')).map((f) => f.content).join('\n');
+    expect(code).not.toContain('"log/syslog"');
+    expect(file('internal/logging/syslog.go')).toContain('SetWriteDeadline');
+    expect(file('internal/ops/pidfile_flock.go')).toContain('syscall.Flock');
+    expect(code).not.toMatch(/SetGCPercent|SetMemoryLimit/);
     expect(file('internal/ops/pprof.go')).toContain('http.NewServeMux()');
-    expect(p.files.map((f) => f.content).join('\n')).not.toMatch(/http\.DefaultServeMux\)|ListenAndServe\(/);
+    expect(code).not.toMatch(/http\.DefaultServeMux\)|ListenAndServe\(/);
   });
 });

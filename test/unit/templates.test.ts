@@ -4,6 +4,7 @@ import type { Feature } from '../../src/features/feature.js';
 import { plan, requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { DATABASES, DOCKER_BASES, type Answers } from '../../src/options/schema.js';
+import { settingsOf } from '../../src/settings-docs.js';
 import { outputPath } from '../../src/templates/helpers.js';
 import { loadTemplates, readTemplateSources } from '../../src/templates/load.js';
 
@@ -62,6 +63,23 @@ describe('templates', () => {
     expect(gomod).toMatch(/^go 1\.26\.0$/m);
     expect(gomod).toMatch(/^\tgithub\.com\/gin-gonic\/gin v1\.12\.0$/m);
     expect(gomod).not.toMatch(/latest|master/);
+  });
+
+  it('generates .env.example and the README settings table from the Config struct, the one declaration of each setting', async () => {
+    for (const given of [{}, { db: 'postgres' as const, redis: true }, { db: 'none' as const, pprof: false, syslog: false }]) {
+      const p = plan(await answers(given), templates);
+      const file = (path: string) => p.files.find((f) => f.path === path)!.content;
+      const config = file('internal/config/config.go');
+      const settings = settingsOf(config);
+      expect(settings.length, 'every env tag is read').toBe(config.match(/`env:"/g)!.length);
+      expect(settings.map((s) => s.env)).toEqual(expect.arrayContaining(['PORT', 'DRAIN_DELAY', 'SHUTDOWN_TIMEOUT']));
+      expect(settings.find((s) => s.env === 'DRAIN_DELAY')).toMatchObject({ def: '0s' });
+      expect(settings.some((s) => s.env === 'DATABASE_URL')).toBe(given.db !== 'none');
+      for (const s of settings) {
+        expect(file('.env.example')).toContain(`# ${s.usage}\n${s.env}=${s.def}\n`);
+        expect(file('README.md')).toContain(`| \`${s.env}\` | \`-${s.env.toLowerCase().replaceAll('_', '-')}\` |`);
+      }
+    }
   });
 
   it('rejects two features that render the same file', async () => {

@@ -19,6 +19,7 @@ func serveOn(t *testing.T, h http.Handler) int {
 }
 
 func TestHealthcheckMode(t *testing.T) {
+	t.Parallel() // -healthcheck returns before run touches Gin's globals
 	healthy := serveOn(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/healthz" {
 			http.NotFound(w, r)
@@ -43,7 +44,7 @@ func TestHealthcheckMode(t *testing.T) {
 	for _, c := range cases {
 		// Through run, as the container's HEALTHCHECK calls it: PORT from the environment.
 		env := map[string]string{"PORT": strconv.Itoa(c.port)}
-		err := run(context.Background(), []string{"server", "-healthcheck"}, func(k string) string { return env[k] }, io.Discard)
+		err := run(context.Background(), []string{"server", "-healthcheck"}, envOf(env), io.Discard)
 		if (err == nil) != c.ok {
 			t.Errorf("%s: -healthcheck returned %v, want ok=%v", c.name, err, c.ok)
 		}

@@ -1,6 +1,10 @@
 package config
 
 import (
+	"bytes"
+	"errors"
+	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,17 +12,25 @@ import (
 	"time"
 )
 
+// envOf is a lookupEnv that sees only env.
+func envOf(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}
+}
+
 func TestPrecedence(t *testing.T) {
 	dir := t.TempDir()
+	t.Chdir(dir) // .env is read from the working directory
 	file := filepath.Join(dir, "config.json")
-	envFile := filepath.Join(dir, "app.env")
 	// Each layer sets one more value than the layer above it overrides.
 	mustWrite(t, file, `{"read-timeout": "1s", "write-timeout": "2s", "idle-timeout": "3s", "shutdown-timeout": "4s"}`)
-	mustWrite(t, envFile, "# comment\nWRITE_TIMEOUT=12s\nexport IDLE_TIMEOUT=\"13s\"\nSHUTDOWN_TIMEOUT=14s\n")
+	mustWrite(t, ".env", "# comment\nWRITE_TIMEOUT=12s\nexport IDLE_TIMEOUT=\"13s\"\nSHUTDOWN_TIMEOUT=14s\n")
 	env := map[string]string{"IDLE_TIMEOUT": "23s", "SHUTDOWN_TIMEOUT": "24s"}
-	args := []string{"server", "-config", file, "-env-file", envFile, "-shutdown-timeout", "34s"}
+	args := []string{"server", "-config", file, "-shutdown-timeout", "34s"}
 
-	cfg, err := Load(args, func(k string) string { return env[k] })
+	cfg, err := Load(args, envOf(env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,36 +58,86 @@ func TestPrecedence(t *testing.T) {
 			t.Errorf("Print lacks %q:\n%s", line, out.String())
 		}
 	}
+
+	// DOTENV=off: the file is not read.
+	env["DOTENV"] = "off"
+	if cfg, err := Load([]string{"server"}, envOf(env)); err != nil || cfg.WriteTimeout != 30*time.Second {
+		t.Errorf("DOTENV=off: WRITE_TIMEOUT = %v, %v; want the default", cfg.WriteTimeout, err)
+	}
+}
+
+func TestUnknownDotenvKeysAreOneWarning(t *testing.T) {
+	t.Chdir(t.TempDir())
+	mustWrite(t, ".env", "PROT=9000\nOTHER_TOOL_TOKEN=x\nPORT=9001\n")
+	cfg, err := Load([]string{"server"}, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Port != 9001 {
+		t.Errorf("PORT = %d, want 9001 from .env", cfg.Port)
+	}
+	var logs bytes.Buffer
+	cfg.Warn(slog.New(slog.NewTextHandler(&logs, nil)))
+	if got := strings.Count(logs.String(), "\n"); got != 1 {
+		t.Fatalf("%d records, want one:\n%s", got, logs.String())
+	}
+	for _, want := range []string{"level=WARN", "OTHER_TOOL_TOKEN", "PROT (did you mean PORT?)"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("warning lacks %q: %s", want, logs.String())
+		}
+	}
 }
 
 func TestInvalidValuesNameTheSetting(t *testing.T) {
+	t.Parallel()
 	cases := map[string]map[string]string{
-		"PORT":           {"PORT": "eighty"},
-		"GIN_MODE":       {"GIN_MODE": "loud"},
-		"READ_TIMEOUT":   {"READ_TIMEOUT": "soon"},
-		"MAX_BODY_BYTES": {"MAX_BODY_BYTES": "-1"},
+		"PORT":                  {"PORT": "eighty"},
+		"GIN_MODE":              {"GIN_MODE": "loud"},
+		"READ_TIMEOUT":          {"READ_TIMEOUT": "0s"},
+		"MAX_BODY_BYTES":        {"MAX_BODY_BYTES": "-1"},
+		"BREAKER_FAILURE_RATIO": {"BREAKER_FAILURE_RATIO": "2"},
+		"UPSTREAM_URL":          {"UPSTREAM_URL": "ftp://x"},
 	}
 	for name, env := range cases {
-		_, err := Load([]string{"server", "-env-file", os.DevNull}, func(k string) string { return env[k] })
-		if err == nil || !strings.Contains(err.Error(), name) {
+		env["DOTENV"] = "off"
+		_, err := Load([]string{"server"}, envOf(env))
+		if err == nil || !strings.HasPrefix(err.Error(), "invalid "+name+"=") {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
 }
 
+func TestSetButEmptyCounts(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DOTENV": "off", "TRUSTED_PROXIES": "", "DRAIN_DELAY": "0s"}
+	cfg, err := Load([]string{"server", "-trusted-proxies", ""}, envOf(env))
+	if err != nil || cfg.TrustedProxies != nil || cfg.DrainDelay != 0 {
+		t.Fatalf("cfg = %+v, %v", cfg, err)
+	}
+	env["PORT"] = ""
+	if _, err := Load([]string{"server"}, envOf(env)); err == nil || !strings.Contains(err.Error(), `PORT="" (from env)`) {
+		t.Errorf("empty PORT: %v", err)
+	}
+}
+
 func TestUnknownFlagAndFileKey(t *testing.T) {
-	if _, err := Load([]string{"server", "-nope"}, func(string) string { return "" }); err == nil {
+	t.Parallel()
+	if _, err := Load([]string{"server", "-nope"}, envOf(nil)); err == nil {
 		t.Error("unknown flag accepted")
+	}
+	if _, err := Load([]string{"server", "-h"}, envOf(nil)); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
 	}
 	file := filepath.Join(t.TempDir(), "c.json")
 	mustWrite(t, file, `{"prot": 1}`)
-	_, err := Load([]string{"server", "-config", file}, func(string) string { return "" })
+	_, err := Load([]string{"server"}, envOf(map[string]string{"CONFIG_FILE": file, "DOTENV": "off"}))
 	if err == nil || !strings.Contains(err.Error(), `"prot"`) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"amqp://app:s3cret@mq:5672/app?heartbeat=10": "amqp://app:xxxxx@mq:5672/app?heartbeat=10",
 		"app:s3cret@tcp(db:3306)/app":                "app:xxxxx@tcp(db:3306)/app",

@@ -8,13 +8,14 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 )
 
-// readConfigFile reads a JSON object of setting names to values, such as
+// readConfigFile reads a JSON object of flag names to values, such as
 // {"port": 8080, "log-level": "debug"}. Unknown names are an error, so a
 // typo does not silently leave a default in place.
-func readConfigFile(path string) (map[string]string, error) {
+func readConfigFile(path string, all []setting) (map[string]string, error) {
 	data, err := os.ReadFile(path) // #nosec G304 -- the operator names the config file (flag or environment); reading it is the point.
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -24,13 +25,9 @@ func readConfigFile(path string) (map[string]string, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
-	known := make(map[string]bool, len(settings))
-	for _, s := range settings {
-		known[s.name] = true
-	}
 	out := make(map[string]string, len(raw))
 	for name, msg := range raw {
-		if !known[name] {
+		if !slices.ContainsFunc(all, func(s setting) bool { return s.flag == name }) {
 			return nil, fmt.Errorf("config file %s: unknown setting %q", path, name)
 		}
 		var s string
@@ -43,10 +40,10 @@ func readConfigFile(path string) (map[string]string, error) {
 	return out, nil
 }
 
-// readDotenv reads KEY=VALUE lines; blank lines, # comments and a leading
+// readDotenv reads KEY=VALUE lines from the working directory's .env; blank lines, # comments and a leading
 // "export " are allowed, and one pair of matching quotes is removed.
 func readDotenv(path string) (map[string]string, error) {
-	f, err := os.Open(path) // #nosec G304 -- the operator names the .env file (flag or environment); reading it is the point.
+	f, err := os.Open(path) // #nosec G304 -- path is the fixed ".env" of the working directory.
 	if err != nil {
 		return nil, err
 	}
@@ -86,4 +83,50 @@ func Redact(secret string) string {
 		return dsnPassword.ReplaceAllString(secret, "$1:xxxxx@")
 	}
 	return "xxxxx"
+}
+
+// unknownKeys lists the keys of dotenv, sorted, each with the setting it
+// is a near miss of: "PROT (did you mean PORT?)".
+func unknownKeys(dotenv map[string]string, all []setting) []string {
+	var out []string
+	for key := range dotenv {
+		best, bestDist := "", 3 // at most two edits away
+		for _, s := range all {
+			if d := editDistance(key, s.env); d < bestDist {
+				best, bestDist = s.env, d
+			}
+		}
+		if best != "" {
+			key += " (did you mean " + best + "?)"
+		}
+		out = append(out, key)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// editDistance counts the insertions, deletions, substitutions and swaps
+// of neighbours that turn a into b (optimal string alignment).
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

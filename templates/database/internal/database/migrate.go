@@ -2,83 +2,62 @@ package database
 
 import (
 	"context"
+	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
-	"slices"
-	"time"
 
-	"gorm.io/gorm"
+	"github.com/pressly/goose/v3"
 )
 
-// migration is one schema change. Append new ones with the next version;
-// never edit one that has shipped, since databases out there already ran it.
-type migration struct {
-	Version int
-	Name    string
-	Up      func(tx *gorm.DB) error
-}
+// migrationFiles holds the schema as versioned SQL files, one folder per
+// dialect: migrations/<driver>/0001_items.sql, then 0002_..., each with its
+// -- +goose Up and -- +goose Down sections. Add new files; never edit one
+// that has shipped, since databases out there already ran it.
+//
+//go:embed migrations
+var migrationFiles embed.FS
 
-var migrations = []migration{
-	{Version: 1, Name: "create items", Up: func(tx *gorm.DB) error {
-		return tx.Migrator().CreateTable(&itemV1{})
-	}},
-}
-
-// itemV1 is the items table as migration 1 creates it. Migrations use their
-// own structs so that later changes to Item cannot change what they do.
-type itemV1 struct {
-	ID        uint64    `gorm:"primaryKey"`
-	Name      string    `gorm:"size:200;not null;uniqueIndex"`
-	CreatedAt time.Time `gorm:"not null;index"`
-}
-
-func (itemV1) TableName() string { return "items" }
-
-// schemaMigration records an applied migration.
-type schemaMigration struct {
-	Version   int       `gorm:"primaryKey;autoIncrement:false"`
-	Name      string    `gorm:"size:200;not null"`
-	AppliedAt time.Time `gorm:"not null"`
-}
-
-func (schemaMigration) TableName() string { return "schema_migrations" }
-
-// Migrate applies the migrations the database has not seen, in order, each
-// in a transaction with its record. A lock (see lockMigrations) makes
-// instances that start together take turns, so each migration runs once.
+// Migrate applies the migrations the database has not seen (goose records
+// them in goose_db_version), in version order, each in a transaction, under
+// the lock from migrationLock so that instances starting together take
+// turns. The first one that fails stops it, and the error names its file.
 func Migrate(ctx context.Context, db *DB, logger *slog.Logger) error {
-	// One connection throughout: the lock belongs to the session holding it.
-	return db.Gorm.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		// A session, so that each statement below starts afresh.
-		conn = conn.Session(&gorm.Session{})
-		unlock, err := lockMigrations(conn)
-		if err != nil {
-			return fmt.Errorf("locking the migrations: %w", err)
-		}
-		defer unlock()
+	files, err := fs.Sub(migrationFiles, "migrations/"+Driver)
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, db, files, logger)
+}
 
-		if err := conn.AutoMigrate(&schemaMigration{}); err != nil {
-			return fmt.Errorf("migrations table: %w", err)
-		}
-		var applied []int
-		if err := conn.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
-			return fmt.Errorf("reading applied migrations: %w", err)
-		}
-		for _, m := range migrations {
-			if slices.Contains(applied, m.Version) {
-				continue
-			}
-			err := conn.Transaction(func(tx *gorm.DB) error {
-				if err := m.Up(tx); err != nil {
-					return err
-				}
-				return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
-			})
-			if err != nil {
-				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
-			}
-			logger.Info("migration applied", "version", m.Version, "name", m.Name)
-		}
-		return nil
-	})
+func migrate(ctx context.Context, db *DB, files fs.FS, logger *slog.Logger) error {
+	lock, err := migrationLock()
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(dialect, db.pool, files, lock, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	var partial *goose.PartialError
+	if errors.As(err, &partial) {
+		results = partial.Applied
+	}
+	for _, r := range results {
+		logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration.String())
+	}
+	if partial != nil {
+		return fmt.Errorf("migration %s failed: %w", partial.Failed.Source.Path, partial.Err)
+	}
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	version, err := provider.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	logger.Info("schema up to date", "version", version, "applied_now", len(results))
+	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	gormmysql "gorm.io/driver/mysql"
 	"gorm.io/gorm"
 )
@@ -107,16 +109,12 @@ func dialector(pool *sql.DB) gorm.Dialector {
 	return gormmysql.New(gormmysql.Config{Conn: pool})
 }
 
-// lockMigrations waits (up to a minute) for the migration lock on conn's
-// session; the returned func releases it. The lock's name includes the
-// database, since MySQL's named locks are server-wide.
-func lockMigrations(conn *gorm.DB) (func(), error) {
-	var got sql.NullInt64
-	if err := conn.Raw("SELECT GET_LOCK(CONCAT('schema_migrations:', DATABASE()), 60)").Scan(&got).Error; err != nil {
-		return nil, err
-	}
-	if got.Int64 != 1 {
-		return nil, errors.New("another instance held the lock for over a minute")
-	}
-	return func() { conn.Exec("SELECT RELEASE_LOCK(CONCAT('schema_migrations:', DATABASE()))") }, nil
+const dialect = goose.DialectMySQL
+
+// migrationLock is goose's lock table (goose_lock): instances that start
+// together take turns, waiting up to a minute; a lock whose holder died
+// expires after its 30s lease.
+func migrationLock() (goose.ProviderOption, error) {
+	locker, err := lock.NewMySQLTableLocker(lock.WithTableLockTimeout(time.Second, 60))
+	return goose.WithLocker(locker), err
 }

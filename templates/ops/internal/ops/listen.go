@@ -3,10 +3,12 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"runtime"
 	"strconv"
+	"syscall"
 )
 
 // Listen opens a TCP listener on addr. When the port is already taken the
@@ -18,7 +20,8 @@ func Listen(addr string) (net.Listener, error) {
 	if err == nil {
 		return ln, nil
 	}
-	if !isAddrInUse(err) {
+	// Winsock's WSAEADDRINUSE (10048) is not syscall.EADDRINUSE.
+	if !errors.Is(err, syscall.EADDRINUSE) && !errors.Is(err, syscall.Errno(10048)) {
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	return nil, &AddrInUseError{Addr: addr, Holder: holderOf(addr), err: err}

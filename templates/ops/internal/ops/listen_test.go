@@ -11,6 +11,7 @@ import (
 )
 
 func TestListenNamesTheBusyPortAndItsHolder(t *testing.T) {
+	t.Parallel()
 	held, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +41,7 @@ func TestListenNamesTheBusyPortAndItsHolder(t *testing.T) {
 }
 
 func TestListenOtherErrorsAreNotBusyPorts(t *testing.T) {
+	t.Parallel()
 	_, err := Listen("256.0.0.1:80")
 	var inUse *AddrInUseError
 	if err == nil || errors.As(err, &inUse) {
@@ -48,6 +50,7 @@ func TestListenOtherErrorsAreNotBusyPorts(t *testing.T) {
 }
 
 func TestInspectCommand(t *testing.T) {
+	t.Parallel()
 	for goos, want := range map[string]string{
 		"linux":   "ss -ltnp 'sport = :8080'",
 		"darwin":  "lsof -nP -iTCP:8080 -sTCP:LISTEN",

@@ -2,70 +2,40 @@ package ops
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 )
 
-// WritePidfile records this process's PID in path, so a second instance
-// refuses to start while this one runs. The file is complete the moment it
-// appears (written to a temporary file, then linked or renamed into
-// place). A pidfile left behind by a process that is gone is replaced.
-// The returned release removes the file, if it still names this process.
+// WritePidfile records this process's PID in path and keeps the file
+// locked while the process runs, so a second instance refuses to start.
+// The returned release removes the file and drops the lock.
 func WritePidfile(path string) (release func(), err error) {
-	if pid, ok := readPidfile(path); ok && pid != os.Getpid() && running(pid) {
-		return nil, alreadyRunning(path, pid)
+	f, err := lockPidfile(path)
+	if err != nil {
+		return nil, err
 	}
 	self := []byte(strconv.Itoa(os.Getpid()) + "\n")
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pidfile-*")
-	if err != nil {
-		return nil, fmt.Errorf("pidfile: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(self)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
+	if err = f.Truncate(0); err == nil {
+		if _, err = f.WriteAt(self, 0); err == nil {
+			err = f.Sync()
+		}
 	}
 	if err != nil {
+		_ = f.Close()
 		return nil, fmt.Errorf("pidfile: %w", err)
-	}
-	// A hard link fails if path exists, so of two instances starting at
-	// once only one gets the file. Where links are not supported, or the
-	// file is stale, rename replaces it atomically.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			if pid, ok := readPidfile(path); ok && pid != os.Getpid() && running(pid) {
-				return nil, alreadyRunning(path, pid)
-			}
-		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return nil, fmt.Errorf("pidfile: %w", err)
-		}
 	}
 	return func() {
-		// #nosec G304 -- path is the operator's PIDFILE setting: the service's own pidfile.
-		if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, self) {
-			_ = os.Remove(path)
-		}
+		_ = os.Remove(path) // first, while the lock still keeps others out
+		_ = f.Close()
 	}, nil
 }
 
-func alreadyRunning(path string, pid int) error {
-	return fmt.Errorf("already running as pid %d (pidfile %s); stop it first, or remove the file if that process is not this service", pid, path)
-}
-
-// readPidfile returns the PID in path; ok is false when there is no file or
-// it does not hold a PID (a torn or foreign file counts as stale).
-func readPidfile(path string) (pid int, ok bool) {
-	b, err := os.ReadFile(path) // #nosec G304 -- path is the operator's PIDFILE setting: the service's own pidfile.
-	if err != nil {
-		return 0, false
+func alreadyRunning(path string) error {
+	// #nosec G304 -- path is the operator's PIDFILE setting: the service's own pidfile.
+	b, _ := os.ReadFile(path)
+	if pid, err := strconv.Atoi(string(bytes.TrimSpace(b))); err == nil {
+		return fmt.Errorf("already running as pid %d (pidfile %s); stop it first", pid, path)
 	}
-	pid, err = strconv.Atoi(string(bytes.TrimSpace(b)))
-	return pid, err == nil && pid > 0
+	return fmt.Errorf("already running (pidfile %s is locked by another process); stop it first", path)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 )
@@ -38,16 +40,13 @@ func dialector(pool *sql.DB) gorm.Dialector {
 	return postgres.New(postgres.Config{Conn: pool})
 }
 
-// migrationLockKey names the advisory lock that serializes migrations
-// (advisory locks are per database, so services sharing a server do not
-// wait for each other).
-const migrationLockKey = 7_280_113
+const dialect = goose.DialectPostgres
 
-// lockMigrations waits for the migration lock on conn's session; the
-// returned func releases it.
-func lockMigrations(conn *gorm.DB) (func(), error) {
-	if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
-		return nil, err
-	}
-	return func() { conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockKey) }, nil
+// migrationLock is goose's session-level advisory lock (advisory locks are
+// per database, so services sharing a server do not wait for each other):
+// instances that start together take turns, and one that waits over a
+// minute gives up with an error instead of hanging the start.
+func migrationLock() (goose.ProviderOption, error) {
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 60))
+	return goose.WithSessionLocker(locker), err
 }

@@ -1,6 +1,7 @@
 package database
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
 )
 
@@ -32,10 +34,13 @@ func connect(url string) (*sql.DB, error) {
 		return nil, fmt.Errorf("SQLite takes a file path, not a %s URL", m)
 	}
 	path, query, _ := strings.Cut(strings.TrimPrefix(url, "file:"), "?")
-	if path != "" && path != ":memory:" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, fmt.Errorf("creating the directory of %s: %w", path, err)
-		}
+	if path == ":memory:" || strings.Contains(query, "mode=memory") {
+		// Refused rather than pinned to one connection: each pooled
+		// connection would get a database of its own, empty.
+		return nil, errors.New("an in-memory SQLite database is one per connection, and this service pools connections; use a file path (under /tmp for throwaway data)")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("creating the directory of %s: %w", path, err)
 	}
 	if query == "" {
 		// WAL lets readers run while one connection writes; the driver's
@@ -50,12 +55,24 @@ func dialector(pool *sql.DB) gorm.Dialector {
 	return &sqlite.Dialector{Conn: pool}
 }
 
-// migrating serializes Migrate within the process. An SQLite file belongs
-// to one process, which is all the locking it needs.
-var migrating sync.Mutex
+const dialect = goose.DialectSQLite3
 
-// lockMigrations waits for the migration lock; the returned func releases it.
-func lockMigrations(*gorm.DB) (func(), error) {
-	migrating.Lock()
-	return migrating.Unlock, nil
+// migrationLock makes Migrate calls in this process take turns: an SQLite
+// file belongs to one process, and goose has no lock for SQLite.
+func migrationLock() (goose.ProviderOption, error) {
+	return goose.WithSessionLocker(&inProcess), nil
+}
+
+var inProcess processLock
+
+type processLock struct{ mu sync.Mutex }
+
+func (l *processLock) SessionLock(context.Context, *sql.Conn) error {
+	l.mu.Lock()
+	return nil
+}
+
+func (l *processLock) SessionUnlock(context.Context, *sql.Conn) error {
+	l.mu.Unlock()
+	return nil
 }

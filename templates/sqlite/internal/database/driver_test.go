@@ -9,6 +9,9 @@ import (
 
 var invalidURLs = []string{
 	"",
+	":memory:",
+	"file::memory:?cache=shared",
+	"file:app?mode=memory",
 	"postgres://app:s3cret@localhost:5432/app",
 	"mysql://app:s3cret@localhost:3306/app",
 }

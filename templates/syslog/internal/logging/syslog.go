@@ -2,29 +2,34 @@ package logging
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
-	"runtime"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // Syslog sends log records to a syslog receiver, each record as one
-// message with the severity of its level. Sending happens on a goroutine
-// of its own behind a bounded queue, so a slow or absent receiver never
+// message (RFC 3164 framing, facility daemon, the severity of its level).
+// Sending happens on a goroutine of its own behind a bounded queue, and
+// each write has a deadline, so a slow, stalled or absent receiver never
 // holds up a request. While the receiver is unreachable (at start or
 // later) records are not sent (they still reach stdout through the other
 // handler), the outage is logged once, and each new record retries the
-// connection with a growing delay.
+// connection with a growing delay: one dial per attempt.
 type Syslog struct {
-	addr     string
-	networks []string
+	network  string
 	address  string
+	local    bool // a unix socket
+	addr     string
 	tag      string
+	hostname string
 	// notices receives what the sink says about itself; it must not lead
 	// back into the sink.
 	notices *slog.Logger
@@ -36,60 +41,48 @@ type Syslog struct {
 	dropped atomic.Int64
 
 	// Owned by the sending goroutine.
-	conn    syslogConn
+	conn    net.Conn
 	down    bool
 	retryAt time.Time
 	backoff time.Duration
 }
 
-type severity int
-
-const (
-	sevDebug severity = iota
-	sevInfo
-	sevWarning
-	sevErr
-)
+const facilityDaemon = 3 << 3
 
 type message struct {
-	sev severity
-	msg string
-}
-
-// syslogConn is one connection to the receiver (see syslog_unix.go).
-type syslogConn interface {
-	write(sev severity, msg string) error
-	Close() error
+	severity int
+	msg      string
 }
 
 const (
 	queueSize    = 4096
+	dialTimeout  = 5 * time.Second
+	writeTimeout = 2 * time.Second
 	minBackoff   = 250 * time.Millisecond
 	maxBackoff   = 10 * time.Second
 	flushTimeout = 5 * time.Second
 )
 
 // ParseSyslogAddr splits udp://host:port, tcp://host:port or
-// unix:///path into the networks to try and the address.
-func ParseSyslogAddr(addr string) (networks []string, address string, err error) {
+// unix:///path into a network and an address.
+func ParseSyslogAddr(addr string) (network, address string, err error) {
 	u, err := url.Parse(addr)
 	if err != nil {
-		return nil, "", err
+		return "", "", err
 	}
 	switch u.Scheme {
 	case "udp", "tcp":
 		if u.Host == "" || u.Port() == "" || u.Path != "" {
-			return nil, "", fmt.Errorf("want %s://host:port", u.Scheme)
+			return "", "", fmt.Errorf("want %s://host:port", u.Scheme)
 		}
-		return []string{u.Scheme}, u.Host, nil
+		return u.Scheme, u.Host, nil
 	case "unix":
 		if u.Host != "" || u.Path == "" {
-			return nil, "", errors.New("want unix:///path/to/socket, e.g. unix:///dev/log")
+			return "", "", errors.New("want unix:///path/to/socket, e.g. unix:///dev/log")
 		}
-		// /dev/log is a datagram socket; some receivers listen on a stream one.
-		return []string{"unixgram", "unix"}, u.Path, nil
+		return "unixgram", u.Path, nil
 	}
-	return nil, "", errors.New("want udp://host:port, tcp://host:port or unix:///path")
+	return "", "", errors.New("want udp://host:port, tcp://host:port or unix:///path")
 }
 
 // OpenSyslog starts a sink for addr (see ParseSyslogAddr) whose messages
@@ -97,15 +90,13 @@ func ParseSyslogAddr(addr string) (networks []string, address string, err error)
 // answer does not hold up the start, and an unreachable one is not an
 // error: notices says so and the sink keeps trying. Close flushes it.
 func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
-	networks, address, err := ParseSyslogAddr(addr)
+	network, address, err := ParseSyslogAddr(addr)
 	if err != nil {
 		return nil, fmt.Errorf("SYSLOG_ADDR %q: %w", addr, err)
 	}
-	if !syslogSupported {
-		return nil, fmt.Errorf("SYSLOG_ADDR is set, but syslog is not supported on %s", runtime.GOOS)
-	}
+	hostname, _ := os.Hostname()
 	s := &Syslog{
-		addr: addr, networks: networks, address: address, tag: tag, notices: notices,
+		network: network, address: address, local: network == "unixgram", addr: addr, tag: tag, hostname: hostname, notices: notices,
 		queue: make(chan message, queueSize), done: make(chan struct{}), backoff: minBackoff,
 	}
 	go s.run()
@@ -115,11 +106,7 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 // Handler returns a JSON handler whose records go to the sink: the same
 // JSON as on stdout, as the syslog message.
 func (s *Syslog) Handler(level slog.Leveler) slog.Handler {
-	h := &severityHandler{}
-	for sev := range h.bySeverity {
-		h.bySeverity[sev] = slog.NewJSONHandler(&severityWriter{s, severity(sev)}, &slog.HandlerOptions{Level: level})
-	}
-	return h
+	return slog.NewJSONHandler(sinkWriter{s}, &slog.HandlerOptions{Level: level})
 }
 
 // Close sends what is queued (for at most a few seconds) and disconnects.
@@ -178,7 +165,15 @@ func (s *Syslog) send(m message) {
 			return
 		}
 	}
-	if err := s.conn.write(m.sev, m.msg); err != nil {
+	// The framing log/syslog uses: the receiver of a local socket knows
+	// the host, and takes the traditional timestamp.
+	header := time.Now().Format(time.RFC3339) + " " + s.hostname
+	if s.local {
+		header = time.Now().Format(time.Stamp)
+	}
+	line := fmt.Sprintf("<%d>%s %s[%d]: %s\n", facilityDaemon|m.severity, header, s.tag, os.Getpid(), m.msg)
+	_ = s.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := io.WriteString(s.conn, line); err != nil {
 		_ = s.conn.Close()
 		s.conn = nil
 		s.failed(err)
@@ -193,17 +188,14 @@ func (s *Syslog) send(m message) {
 	}
 }
 
-func (s *Syslog) connect() error {
-	var errs []error
-	for _, network := range s.networks {
-		conn, err := dialSyslog(network, s.address, s.tag)
-		if err == nil {
-			s.conn = conn
-			return nil
-		}
-		errs = append(errs, err)
+func (s *Syslog) connect() (err error) {
+	s.conn, err = net.DialTimeout(s.network, s.address, dialTimeout)
+	if errors.Is(err, syscall.EPROTOTYPE) {
+		// /dev/log is a datagram socket, but a receiver may listen on a
+		// stream one, which refuses a datagram connection as the wrong type.
+		s.conn, err = net.DialTimeout("unix", s.address, dialTimeout)
 	}
-	return errors.Join(errs...)
+	return err
 }
 
 // failed notes an outage: said once, then retried with a growing delay.
@@ -216,54 +208,25 @@ func (s *Syslog) failed(err error) {
 	s.backoff = min(2*s.backoff, maxBackoff)
 }
 
-// severityWriter queues each JSON record at one severity.
-type severityWriter struct {
-	s   *Syslog
-	sev severity
-}
+// sinkWriter queues each JSON record with the syslog severity of its level.
+type sinkWriter struct{ s *Syslog }
 
-func (w *severityWriter) Write(p []byte) (int, error) {
-	w.s.enqueue(message{sev: w.sev, msg: string(bytes.TrimRight(p, "\n"))})
+func (w sinkWriter) Write(p []byte) (int, error) {
+	w.s.enqueue(message{severity: severity(p), msg: string(bytes.TrimRight(p, "\n"))})
 	return len(p), nil
 }
 
-// severityHandler hands each record to the JSON handler of its severity.
-type severityHandler struct {
-	bySeverity [4]slog.Handler
-}
-
-func severityOf(l slog.Level) severity {
+// severity maps the level of a JSON record (the handler writes it right
+// after the time) to syslog's: err, warning, info or debug.
+func severity(record []byte) int {
+	_, rest, _ := bytes.Cut(record, []byte(`"level":"`))
 	switch {
-	case l >= slog.LevelError:
-		return sevErr
-	case l >= slog.LevelWarn:
-		return sevWarning
-	case l >= slog.LevelInfo:
-		return sevInfo
+	case bytes.HasPrefix(rest, []byte("ERROR")):
+		return 3
+	case bytes.HasPrefix(rest, []byte("WARN")):
+		return 4
+	case bytes.HasPrefix(rest, []byte("INFO")):
+		return 6
 	}
-	return sevDebug
-}
-
-func (h *severityHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.bySeverity[severityOf(l)].Enabled(ctx, l)
-}
-
-func (h *severityHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.bySeverity[severityOf(r.Level)].Handle(ctx, r)
-}
-
-func (h *severityHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	out := &severityHandler{}
-	for i, inner := range h.bySeverity {
-		out.bySeverity[i] = inner.WithAttrs(attrs)
-	}
-	return out
-}
-
-func (h *severityHandler) WithGroup(name string) slog.Handler {
-	out := &severityHandler{}
-	for i, inner := range h.bySeverity {
-		out.bySeverity[i] = inner.WithGroup(name)
-	}
-	return out
+	return 7
 }

@@ -1,5 +1,3 @@
-//go:build !windows && !plan9
-
 package logging
 
 import (
@@ -44,6 +42,7 @@ func readPacket(t *testing.T, conn net.PacketConn) string {
 }
 
 func TestSyslogSeveritiesOverUDP(t *testing.T) {
+	t.Parallel()
 	receiver, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +53,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(Tee(New(&stdout, slog.LevelDebug).Handler(), sink.Handler(slog.LevelDebug))).With("component", "test")
+	logger := slog.New(slog.NewMultiHandler(New(&stdout, slog.LevelDebug).Handler(), sink.Handler(slog.LevelDebug))).With("component", "test")
 	logger.Debug("d")
 	logger.Info("i")
 	logger.Warn("w")
@@ -75,6 +74,7 @@ func TestSyslogSeveritiesOverUDP(t *testing.T) {
 }
 
 func TestSyslogUnreachableThenBack(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "log.sock")
 	var notices lockedBuffer
 	sink, err := OpenSyslog("unix://"+path, "svc", New(&notices, slog.LevelInfo))
@@ -136,6 +136,7 @@ func TestSyslogUnreachableThenBack(t *testing.T) {
 }
 
 func TestSyslogOverTCPReconnects(t *testing.T) {
+	t.Parallel()
 	receiver, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -227,16 +228,17 @@ func TestSyslogOverTCPReconnects(t *testing.T) {
 }
 
 func TestParseSyslogAddr(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]string{
-		"udp://127.0.0.1:514": "[udp] 127.0.0.1:514",
-		"tcp://logs:601":      "[tcp] logs:601",
-		"unix:///dev/log":     "[unixgram unix] /dev/log",
+		"udp://127.0.0.1:514": "udp 127.0.0.1:514",
+		"tcp://logs:601":      "tcp logs:601",
+		"unix:///dev/log":     "unixgram /dev/log",
 	} {
-		networks, address, err := ParseSyslogAddr(addr)
+		network, address, err := ParseSyslogAddr(addr)
 		if err != nil {
 			t.Fatalf("%s: %v", addr, err)
 		}
-		if got := strings.Join([]string{"[" + strings.Join(networks, " ") + "]", address}, " "); got != want {
+		if got := network + " " + address; got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)
 		}
 	}
@@ -245,4 +247,50 @@ func TestParseSyslogAddr(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// A receiver that accepts the connection but stops reading fills the
+// socket buffers: each write then gives up at its deadline, the records
+// are dropped from syslog (never from stdout), and logging never blocks.
+func TestSyslogStalledReceiverNeverBlocks(t *testing.T) {
+	t.Parallel()
+	receiver, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer receiver.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if conn, err := receiver.Accept(); err == nil {
+			accepted <- conn // never read
+		}
+	}()
+	var notices lockedBuffer
+	sink, err := OpenSyslog("tcp://"+receiver.Addr().String(), "svc", New(&notices, slog.LevelInfo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(sink.Handler(slog.LevelInfo))
+	big := strings.Repeat("x", 16<<10)
+	var slowest time.Duration
+	for range 750 { // 12 MB: more than the socket buffers hold
+		start := time.Now()
+		logger.Info(big)
+		slowest = max(slowest, time.Since(start))
+	}
+	if slowest > time.Second {
+		t.Errorf("a log call took %v with a stalled receiver", slowest)
+	}
+	deadline := time.After(15 * time.Second)
+	for !strings.Contains(notices.String(), "syslog unreachable") {
+		select {
+		case <-deadline:
+			t.Fatalf("the stalled write never timed out:\n%s", notices.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if conn := <-accepted; conn != nil {
+		conn.Close()
+	}
+	_ = sink.Close()
 }
