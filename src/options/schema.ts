@@ -4,7 +4,7 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
-import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from '../monorepo/detect.js';
+import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
