@@ -3,7 +3,7 @@ import { basename, relative, resolve } from 'node:path';
 import { renderAnswersFile, ANSWERS_FILE } from './answers-file.js';
 import { CliError, usageError } from './errors.js';
 import { findGo, type GoToolchain } from './go-toolchain.js';
-import { equivalentCommand, type ParsedArgs } from './options/flags.js';
+import { equivalentCommands, shellQuote, type ParsedArgs } from './options/flags.js';
 import { inquirerAsker } from './options/prompts.js';
 import { resolveAnswers } from './options/resolve.js';
 import type { Answers } from './options/schema.js';
@@ -66,15 +66,27 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
 
   io.out(`Created module ${answers.module} in ${shown}${verifying ? ', verified' : ' (not verified: run go mod tidy before building)'}.`);
   io.out('');
-  io.out('Next:');
-  io.out(`  cd ${shown}`);
-  io.out('  make run');
-  io.out(`  curl localhost:${answers.port}${answers.prefix}/ping`);
+  for (const line of nextSteps(shown, answers, verifying)) io.out(line);
   if (io.interactive) {
     io.out('');
-    io.out('Same service, no questions asked (for CI and scripts):');
-    io.out(`  ${equivalentCommand(dir, answers)}`);
+    io.out('Same service, no questions asked (for CI and scripts), either form:');
+    for (const command of equivalentCommands(dir, answers)) io.out(`  ${command}`);
   }
+}
+
+/**
+ * What to type next. Without verification go.sum does not exist yet, so
+ * `go mod tidy` comes first (else `make run` stops at "missing go.sum entry").
+ * The directory is quoted for a POSIX shell when it needs to be.
+ */
+export function nextSteps(shown: string, answers: Answers, verified: boolean): string[] {
+  return [
+    'Next:',
+    ...(shown === '.' ? [] : [`  cd ${shellQuote(shown)}`]),
+    ...(verified ? [] : ['  go mod tidy']),
+    '  make run',
+    `  curl localhost:${answers.port}${answers.prefix}/ping`,
+  ];
 }
 
 /** go.work membership, a workspace build, and the gateway files: what a service inside a monorepo adds. */

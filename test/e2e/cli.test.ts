@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, CLI, reason, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, CLI, reason, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
 
 interface BadCase {
   name: string;
@@ -103,6 +103,22 @@ describe('contract', () => {
     expect(readFileSync(join(cwd, 'svc', 'notes.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(cwd, 'svc', 'go.mod'))).toBe(true);
     expect(readdirSync(cwd)).toEqual(['svc']);
+  });
+
+  it('after --no-verify, the Next: lines quote a directory with a space and run go mod tidy before building', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['My Service', '--yes', '--no-verify', '--db', 'none'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const next = result.stdout.slice(result.stdout.indexOf('Next:\n')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(next.slice(0, 3)).toEqual(["cd 'My Service'", 'go mod tidy', 'make run']);
+    // The lines before `make run`, typed into a shell, leave a service that builds (make run is go run).
+    const typed = next.slice(0, next.indexOf('make run'));
+    const shell = await run('sh', ['-c', [...typed, 'go build ./...'].join(' && ')], { cwd, env: { GOTOOLCHAIN: 'local' } });
+    expect(shell.code, shell.stdout + shell.stderr).toBe(0);
+    // Verified runs need no tidy step.
+    const verified = await runCli(['plain', '--yes', '--db', 'none'], { cwd });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/Next:\n {2}cd plain\n {2}make run\n/);
   });
 
   it('--help lists every option and --version prints the version', async () => {
