@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
-import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
+import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix, slugFromDirName } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
 export interface Answers {
@@ -126,7 +126,7 @@ export const options = [
     helpDefault: '/api/v1 (/api/<dir name> in a monorepo)',
     prompt: 'Route group prefix',
     // In a monorepo every service gets its own prefix, so one gateway can route them all.
-    default: (ctx) => (ctx.monorepo ? parsePrefix(`/api/${moduleFromDirName(ctx.dirName)}`) : '/api/v1'),
+    default: (ctx) => (ctx.monorepo ? parsePrefix(`/api/${slugFromDirName(ctx.dirName)}`) : '/api/v1'),
     parse: (raw) => parsePrefix(asString(raw, 'prefix')),
     check: (answers, ctx) => {
       const clash = prefixClash(answers.prefix, ctx.monorepo?.services ?? []);

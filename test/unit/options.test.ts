@@ -18,9 +18,16 @@ describe('validation', () => {
   });
 
   it('accepts module paths Go accepts and rejects the rest', () => {
-    for (const ok of ['demo', 'example.com/acme/svc', 'github.com/a/b/v2', 'x_y~z']) expect(parseModulePath(ok)).toBe(ok);
-    for (const bad of ['', 'a b', '/a', 'a/', 'a//b', '.a', 'a.', 'a/.b', 'ünï']) expect(() => parseModulePath(bad), bad).toThrow(/invalid module path/);
+    // The full comparison with the go command is test/e2e/module-paths.test.ts.
+    for (const ok of ['demo', 'example.com/acme/svc', 'github.com/a/b/v2', 'x_y~z', '.a', 'example.com/.x']) expect(parseModulePath(ok)).toBe(ok);
+    for (const bad of ['', 'a b', '/a', 'a/', 'a//b', 'a.', 'ünï', '-example.com', 'example.com/-x', 'x/con', 'example.com/aux/x', 'example.com/x/v1', 'example.com/x/v0']) {
+      expect(() => parseModulePath(bad), bad).toThrow(/invalid module path/);
+    }
     expect(moduleFromDirName('My Service!')).toBe('my-service');
+    // A directory name Go would refuse as a module path still gives a valid default.
+    expect(moduleFromDirName('con')).toBe('con-app');
+    expect(moduleFromDirName('fmt')).toBe('fmt-app');
+    expect(moduleFromDirName('~1')).toBe('1');
   });
 
   it('checks ports and Go versions', () => {
