@@ -8,15 +8,48 @@ export interface AnswersFile {
   generator: 'create-gin-app';
   version: string;
   answers: Answers;
+  /**
+   * A fingerprint of each file exactly as the generator last wrote it. A file
+   * on disk with the same fingerprint was never edited: `update` then knows
+   * the true base of its merge even when the answers were edited by hand or
+   * the templates changed since (another generator version).
+   */
+  files?: Record<string, string>;
 }
 
-export function renderAnswersFile(answers: Answers, version: string): string {
+export function renderAnswersFile(answers: Answers, version: string, files?: readonly { path: string; content: string }[]): string {
   const file: AnswersFile = { generator: 'create-gin-app', version, answers };
+  if (files) file.files = Object.fromEntries(files.filter((f) => f.path !== ANSWERS_FILE).map((f) => [f.path, fingerprint(f.content)]));
   return JSON.stringify(file, null, 2) + '\n';
 }
 
+/**
+ * 64 bits (two 32-bit multiplicative hashes) of a text, as 16 hex digits.
+ * Not cryptographic: it tells an edited file from an untouched one, and
+ * costs no crypto module on the scaffold's start-up.
+ */
+export function fingerprint(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+export interface ParsedAnswersFile {
+  version: string;
+  stored: Partial<Answers>;
+  /** Path -> fingerprint of what was generated; absent in files from before it was recorded. */
+  generated?: Map<string, string>;
+}
+
 /** Reads and checks gin-app.json; every problem is a one-line usage error. */
-export function parseAnswersFile(text: string, currentVersion: string): { version: string; stored: Partial<Answers> } {
+export function parseAnswersFile(text: string, currentVersion: string): ParsedAnswersFile {
   let file: Partial<AnswersFile>;
   try {
     file = JSON.parse(text);
@@ -40,7 +73,12 @@ export function parseAnswersFile(text: string, currentVersion: string): { versio
       throw usageError(`${ANSWERS_FILE} answer ${key}=${JSON.stringify(value)} is no longer accepted: ${(err as Error).message}`);
     }
   }
-  return { version, stored };
+  const files = file.files;
+  const generated =
+    files && typeof files === 'object' && !Array.isArray(files)
+      ? new Map(Object.entries(files).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : undefined;
+  return { version, stored, generated };
 }
 
 function compareVersions(a: string, b: string): number {

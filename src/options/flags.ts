@@ -121,6 +121,7 @@ export function helpText(version: string): string {
     '  create-gin-app [dir] [options]            create a new service in dir (default ./gin-app)',
     '  create-gin-app update [dir] [options]     re-render a generated service after option changes,',
     '                                            merging your edits (dir defaults to .)',
+    '  create-gin-app update --check [dir]       exit 1 if update would change any file (CI drift check)',
     '',
     'Options:',
     ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),

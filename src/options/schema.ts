@@ -235,6 +235,7 @@ export const runFlags = [
   { name: 'yes', short: 'y', help: 'take defaults, never prompt' },
   { name: 'no-verify', help: 'skip the Go verification step' },
   { name: 'dry-run', help: 'print the plan, write nothing' },
+  { name: 'check', help: 'update only: exit 1, listing them, if update would change any file; writes nothing (a CI drift check)' },
   { name: 'force', help: 'allow a non-empty directory (never deletes files it did not write)' },
   { name: 'set', arg: 'key=value', help: 'change one answer (repeatable)' },
   { name: 'go-work', help: 'in a repository with a root go.mod but no go.work, create go.work for the service' },
