@@ -40,6 +40,7 @@ const bad: BadCase[] = [
   { name: 'boolean with a non-boolean value', args: ['svc', '--set', 'redis=maybe'], message: /--set redis must be true or false/ },
   { name: 'run flag given a value', args: ['svc', '--yes=1'], message: /--yes takes no value/ },
   { name: 'two directories', args: ['a', 'b'], message: /unexpected argument "b"/ },
+  { name: '--check outside update', args: ['svc', '--check'], message: /--check is for update: create-gin-app update --check/ },
   {
     name: 'target is a file',
     args: ['svc'],
