@@ -1,4 +1,5 @@
 /** gin-app.json: the answers a service was generated from, so `update` can re-render it. */
+import { createHash } from 'node:crypto';
 import { usageError } from './errors.js';
 import { findOption, type Answers } from './options/schema.js';
 
@@ -24,21 +25,13 @@ export function renderAnswersFile(answers: Answers, version: string, files?: rea
 }
 
 /**
- * 64 bits (two 32-bit multiplicative hashes) of a text, as 16 hex digits.
- * Not cryptographic: it tells an edited file from an untouched one, and
- * costs no crypto module on the scaffold's start-up.
+ * The SHA-1 of a text's UTF-8 bytes, in hex: what `sha1sum <file>` prints for
+ * the file on disk. It tells an edited file from an untouched one (not meant
+ * against tampering). Loading node:crypto costs a scaffold about 2 ms, less
+ * than hashing its 150 kB in JavaScript took (CREATE_GIN_APP_TIMING=1).
  */
 export function fingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  return createHash('sha1').update(text, 'utf8').digest('hex');
 }
 
 export interface ParsedAnswersFile {

@@ -63,7 +63,9 @@ describe('planUpdate', () => {
   });
 
   it('fingerprints tell texts apart', () => {
-    expect(fingerprint('port 8080\n')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprint('port 8080\n')).toMatch(/^[0-9a-f]{40}$/);
+    // sha1sum of the same bytes
+    expect(fingerprint('hello\n')).toBe('f572d396fae9206628714fb2ce00f72e94f2258f');
     expect(fingerprint('port 8080\n')).not.toBe(fingerprint('port 9090\n'));
     expect(fingerprint('ab')).not.toBe(fingerprint('ba'));
     expect(fingerprint('')).not.toBe(fingerprint('\n'));
