@@ -6,7 +6,14 @@ import { delimiter, dirname, join } from 'node:path';
  * The first `go` on PATH, followed through symlinks to <GOROOT>/bin/go; $GOROOT
  * when set. Undefined when there is no go, or it is a wrapper elsewhere.
  */
+let binary: string | null | undefined;
+
 export function goBinaryOnPath(): string | undefined {
+  if (binary === undefined) binary = findGoBinary() ?? null;
+  return binary ?? undefined;
+}
+
+function findGoBinary(): string | undefined {
   if (process.platform === 'win32') return undefined;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
