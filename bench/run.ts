@@ -5,8 +5,9 @@
  * Performance section. See bench/README.md for what each figure means.
  *
  * Knobs (environment): BENCH_SCAFFOLD_RUNS (default 20), BENCH_VERIFY_RUNS (5),
- * BENCH_WRK_ROUNDS (5), BENCH_WRK_SECONDS (10), BENCH_ONLY (comma-separated
- * subset of scaffold,footprint,verify,service), BENCH_PIN=0 (a diagnostic:
+ * BENCH_WRK_ROUNDS (5), BENCH_WRK_SECONDS (10), BENCH_COLD_RUNS (2),
+ * BENCH_COLD_DB (sqlite,none), BENCH_ONLY (comma-separated subset of
+ * scaffold,footprint,verify,cold,service), BENCH_PIN=0 (a diagnostic:
  * servers and wrk share all CPUs; results.json only). Every loop is bounded;
  * all traffic stays on 127.0.0.1.
  */
@@ -27,7 +28,10 @@ const SCAFFOLD_RUNS = num('BENCH_SCAFFOLD_RUNS', 20);
 const VERIFY_RUNS = num('BENCH_VERIFY_RUNS', 5);
 const WRK_ROUNDS = num('BENCH_WRK_ROUNDS', 5);
 const WRK_SECONDS = num('BENCH_WRK_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'scaffold,footprint,verify,service').split(','));
+const COLD_RUNS = num('BENCH_COLD_RUNS', 2);
+const COLD_DBS = (process.env.BENCH_COLD_DB ?? 'sqlite,none').split(',');
+const SECTIONS = ['scaffold', 'footprint', 'verify', 'cold', 'service'];
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 // Servers on CPU 0 and wrk on the others (taskset), so the load generator
 // does not compete with the server it measures. With both on the same two
 // cores, p99 ranked servers by how much CPU they leave to wrk rather than by
@@ -313,6 +317,82 @@ function verifyBench(): VerifyResult {
   return { ours: stats(ours), bare: stats(bare), paired: stats(ours.map((x, i) => x / bare[i]!)), oursCpu: stats(oursCpu), bareCpu: stats(bareCpu), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])) };
 }
 
+// -------------------------------------------------------------------- cold
+
+interface ColdResult {
+  ours: Stats;
+  bare: Stats;
+  paired: Stats;
+  steps: Record<string, Stats>;
+  bareSteps: Record<string, Stats>;
+  /** After a cold `go build ./...`: what `go vet ./...` still has to do (from `go vet -n`). */
+  vetAfterBuild: { compiles: number; packages: string[]; vetUnits: number };
+}
+
+/**
+ * The first run on a new machine: an empty build cache (a fresh GOCACHE per
+ * run, removed after), the module cache warm. The CLI's whole verify against
+ * a bare `go mod tidy && go build ./...` of the same tree, interleaved.
+ */
+function coldBench(): Record<string, ColdResult> {
+  const out: Record<string, ColdResult> = {};
+  const id = randomBytes(3).toString('hex');
+  for (const db of COLD_DBS) {
+    log(`cold: --db ${db}, ${COLD_RUNS} runs each of create-gin-app --yes vs go mod tidy && go build ./..., empty GOCACHE, warm module cache, interleaved`);
+    const ours: number[] = [];
+    const bare: number[] = [];
+    const steps: Record<string, number[]> = {};
+    const bareSteps: Record<string, number[]> = {};
+    let vetAfterBuild: ColdResult['vetAfterBuild'] = { compiles: 0, packages: [], vetUnits: 0 };
+    const coldEnv = () => {
+      const cache = freshDir('gocache');
+      cleanups.push(() => rmSync(cache, { recursive: true, force: true }));
+      return { cache, e: env({ GOCACHE: cache }) };
+    };
+    const runOurs = (i: number) => {
+      const parent = freshDir('cold-ours');
+      const { cache, e } = coldEnv();
+      const r = sh(NODE, [CLI, 'svc', '--yes', '--db', db, '--module', `example.com/bench/c${id}x${i}`], { cwd: parent, env: e });
+      for (const m of r.stdout.matchAll(/✔ (.+) \(([\d.]+)s\)/g)) (steps[m[1]!] ??= []).push(Number(m[2]) * 1000);
+      rmSync(parent, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+      return r.ms;
+    };
+    const runBare = (i: number) => {
+      const parent = freshDir('cold-bare');
+      sh(NODE, [CLI, 'svc', '--yes', '--no-verify', '--db', db, '--module', `example.com/bench/d${id}x${i}`], { cwd: parent });
+      const dir = join(parent, 'svc');
+      const { cache, e } = coldEnv();
+      const tidy = sh('go', ['mod', 'tidy'], { cwd: dir, env: e });
+      const build = sh('go', ['build', './...'], { cwd: dir, env: e });
+      (bareSteps['go mod tidy'] ??= []).push(tidy.ms);
+      (bareSteps['go build ./...'] ??= []).push(build.ms);
+      if (i === 0) {
+        // Does vet reuse what the build compiled? Ask the go command what vet would still run.
+        const dry = sh('go', ['vet', '-n', './...'], { cwd: dir, env: e }).stderr;
+        const packages = [...dry.matchAll(/\/compile(?:\.exe)? .*?-p (\S+)/g)].map((m) => m[1]!);
+        vetAfterBuild = { compiles: packages.length, packages: [...new Set(packages)].sort(), vetUnits: dry.split('\n').filter((l) => /\/vet(?:\.exe)? .*vet\.cfg$/.test(l)).length };
+      }
+      rmSync(parent, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+      return tidy.ms + build.ms;
+    };
+    for (let i = 0; i < COLD_RUNS; i++) {
+      if (i % 2) {
+        ours.push(runOurs(i));
+        bare.push(runBare(i));
+      } else {
+        bare.push(runBare(i));
+        ours.push(runOurs(i));
+      }
+      log(`  run ${i + 1}: ours ${(ours[i]! / 1000).toFixed(1)} s, bare ${(bare[i]! / 1000).toFixed(1)} s`);
+    }
+    const st = (xs: Record<string, number[]>) => Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, stats(v)]));
+    out[db] = { ours: stats(ours), bare: stats(bare), paired: stats(ours.map((x, i) => x / bare[i]!)), steps: st(steps), bareSteps: st(bareSteps), vetAfterBuild };
+  }
+  return out;
+}
+
 // ----------------------------------------------------------------- service
 
 interface Target {
@@ -557,6 +637,7 @@ interface Results {
   scaffold?: ScaffoldResult;
   footprint?: Record<string, Footprint>;
   verify?: VerifyResult;
+  cold?: Record<string, ColdResult>;
   service?: ServiceResult;
 }
 
@@ -588,6 +669,8 @@ function markdown(r: Results): string {
       const x = ratio(c[name]!.stats.median, vite);
       targets.push([`scaffold ${name.replace('create-gin-app ', '')} <= 2x create-vite`, `${x.toFixed(2)}x`, yes(x <= 2)]);
     }
+    const d = ratio(c['create-gin-app (default)']!.stats.median, vite);
+    targets.push(['scaffold (default) <= 1.2x create-vite (issue 19)', `${d.toFixed(2)}x`, yes(d <= 1.2)]);
   }
   if (r.footprint) {
     const f = r.footprint;
@@ -622,6 +705,30 @@ function markdown(r: Results): string {
     );
     out.push('');
     targets.push(['verify <= 1.15x bare tidy+build', `${x.toFixed(2)}x ${spread(v.paired)}`, yes(x <= 1.15)]);
+  }
+  if (r.cold) {
+    for (const [db, c] of Object.entries(r.cold)) {
+      const x = ratio(c.ours.median, c.bare.median);
+      const label = db === 'sqlite' ? 'default (SQLite)' : `--db ${db}`;
+      out.push(`**Verify, first run on a new machine** (${label}: empty \`GOCACHE\`, warm module cache; ${c.ours.n} runs each, interleaved):`);
+      out.push('');
+      out.push(
+        table([
+          ['what', 'wall time'],
+          [`\`create-gin-app svc --yes${db === 'sqlite' ? '' : ` --db ${db}`}\` (render + tidy, gofmt, vet, build)`, fmtS(c.ours)],
+          ['bare `go mod tidy && go build ./...` of the same tree', fmtS(c.bare)],
+          ['ratio of the medians [ratio of each interleaved pair, min–max]', `${x.toFixed(2)}x ${spread(c.paired)}`],
+          ...Object.entries(c.steps).map(([k, s]) => [`  step: ${k} (as the CLI reports it)`, fmtS(s)]),
+          ...Object.entries(c.bareSteps).map(([k, s]) => [`  bare: ${k}`, fmtS(s)]),
+          [
+            '`go vet -n ./...` right after the cold bare build: what vet still has to do',
+            `${c.vetAfterBuild.compiles} compiles (${c.vetAfterBuild.packages.join(', ') || 'none'}), ${c.vetAfterBuild.vetUnits} vet units (analysis facts of every dependency, then our packages)`,
+          ],
+        ]),
+      );
+      out.push('');
+      targets.push([`verify cold (${label}) <= 1.15x bare tidy+build (issue 19)`, `${x.toFixed(2)}x ${spread(c.paired)}`, yes(x <= 1.15)]);
+    }
   }
   if (r.service) {
     const s = r.service.targets;
@@ -684,11 +791,12 @@ async function main() {
   if (ONLY.has('scaffold')) results.scaffold = scaffold();
   if (ONLY.has('footprint')) results.footprint = footprint();
   if (ONLY.has('verify')) results.verify = verifyBench();
+  if (ONLY.has('cold')) results.cold = coldBench();
   if (ONLY.has('service')) results.service = await service();
   results.load.end = loadavg();
   const md = markdown(results);
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (ONLY.size === 4 && process.env.BENCH_PIN !== '0') {
+  if (SECTIONS.every((x) => ONLY.has(x)) && process.env.BENCH_PIN !== '0') {
     for (const f of ['bench/README.md', 'README.md']) if (splice(join(ROOT, f), md)) log(`bench: wrote the table into ${f}`);
   } else {
     log('bench: a partial or shared-CPU run (BENCH_ONLY, BENCH_PIN=0): results.json only, the READMEs keep the last full table');

@@ -21,6 +21,12 @@ async function main(argv: string[]): Promise<number> {
     out: (line: string) => process.stdout.write(line + '\n'),
     interactive: Boolean(process.stdin.isTTY) && !args.run.yes,
     cwd: process.cwd(),
+    // Live progress of verification: redrawn in place in a terminal, plain lines every 10 s otherwise.
+    progress: {
+      tty: Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb',
+      write: (text: string) => process.stdout.write(text),
+      columns: process.stdout.columns || Number(process.env.COLUMNS) || 80,
+    },
   };
   if (args.positionals[0] === 'update') {
     const { update } = await import('./update/index.js');

@@ -3,13 +3,14 @@ import { basename, relative, resolve } from 'node:path';
 import { renderAnswersFile, ANSWERS_FILE } from './answers-file.js';
 import { CliError, usageError } from './errors.js';
 import { findGo, type GoToolchain } from './go-toolchain.js';
-import { equivalentCommand, type ParsedArgs } from './options/flags.js';
+import { equivalentCommands, shellQuote, type ParsedArgs } from './options/flags.js';
 import { inquirerAsker } from './options/prompts.js';
 import { resolveAnswers } from './options/resolve.js';
 import type { Answers } from './options/schema.js';
 import { compareGoVersions } from './options/validate.js';
 import { plan, requiredGo } from './plan.js';
 import { loadTemplates } from './templates/index.js';
+import type { ProgressSink } from './progress.js';
 import { mark } from './timing.js';
 import { VERSION } from './version.js';
 import { verify, verifyInWorkspace } from './verify.js';
@@ -23,10 +24,12 @@ export interface Io {
   out(line: string): void;
   interactive: boolean;
   cwd: string;
+  progress?: ProgressSink;
 }
 
 export async function create(args: ParsedArgs, io: Io): Promise<void> {
   if (args.positionals.length > 1) throw usageError(`unexpected argument "${args.positionals[1]}" (one directory at most)`);
+  if (args.run.check) throw usageError('--check is for update: create-gin-app update --check [dir]');
   const asker = io.interactive ? await inquirerAsker() : undefined;
   let dir = args.positionals[0];
   if (dir === undefined) {
@@ -61,26 +64,38 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   if (mono && !mono.hasGoWork && !createWork && asker) {
     createWork = await asker.confirm(`Create go.work at ${relative(io.cwd, mono.root) || '.'} with this service?`, true);
   }
-  await generate({ target, answers, verify: verifying, log: io.out });
-  if (mono) await joinMonorepo(mono, { createWork, verify: verifying, log: io.out, target });
+  await generate({ target, answers, verify: verifying, log: io.out, progress: io.progress });
+  if (mono) await joinMonorepo(mono, { createWork, verify: verifying, log: io.out, target, progress: io.progress });
 
   io.out(`Created module ${answers.module} in ${shown}${verifying ? ', verified' : ' (not verified: run go mod tidy before building)'}.`);
   io.out('');
-  io.out('Next:');
-  io.out(`  cd ${shown}`);
-  io.out('  make run');
-  io.out(`  curl localhost:${answers.port}${answers.prefix}/ping`);
+  for (const line of nextSteps(shown, answers, verifying)) io.out(line);
   if (io.interactive) {
     io.out('');
-    io.out('Same service, no questions asked (for CI and scripts):');
-    io.out(`  ${equivalentCommand(dir, answers)}`);
+    io.out('Same service, no questions asked (for CI and scripts), either form:');
+    for (const command of equivalentCommands(dir, answers)) io.out(`  ${command}`);
   }
+}
+
+/**
+ * What to type next. Without verification go.sum does not exist yet, so
+ * `go mod tidy` comes first (else `make run` stops at "missing go.sum entry").
+ * The directory is quoted for a POSIX shell when it needs to be.
+ */
+export function nextSteps(shown: string, answers: Answers, verified: boolean): string[] {
+  return [
+    'Next:',
+    ...(shown === '.' ? [] : [`  cd ${shellQuote(shown)}`]),
+    ...(verified ? [] : ['  go mod tidy']),
+    '  make run',
+    `  curl localhost:${answers.port}${answers.prefix}/ping`,
+  ];
 }
 
 /** go.work membership, a workspace build, and the gateway files: what a service inside a monorepo adds. */
 export async function joinMonorepo(
   mono: Monorepo,
-  opts: { createWork: boolean; verify: boolean; target: string; log(line: string): void },
+  opts: { createWork: boolean; verify: boolean; target: string; log(line: string): void; progress?: ProgressSink },
 ): Promise<void> {
   const where = relative(process.cwd(), mono.root) || '.';
   const work = await joinWorkspace(mono.root, mono.rel, opts.createWork);
@@ -88,7 +103,7 @@ export async function joinMonorepo(
     opts.log(`Monorepo ${where}: no go.work there; pass --go-work to create one (go work init . && go work use ./${mono.rel}).`);
   } else {
     opts.log(`Monorepo ${where}: ${work === 'created' ? 'created go.work with' : 'added to go.work:'} ./${mono.rel}`);
-    if (opts.verify) await verifyInWorkspace(opts.target, opts.log);
+    if (opts.verify) await verifyInWorkspace(opts.target, opts.log, opts.progress);
   }
   for (const path of writeGateway(mono.root)) opts.log(`Monorepo ${where}: wrote ${path}`);
 }
@@ -96,7 +111,7 @@ export async function joinMonorepo(
 /** Every file of the service: the rendered templates and gin-app.json. */
 export function renderFiles(answers: Answers): FileToWrite[] {
   const { files } = plan(answers, loadTemplates());
-  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION) }];
+  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION, files) }];
 }
 
 export interface GenerateOptions {
@@ -104,6 +119,8 @@ export interface GenerateOptions {
   answers: Answers;
   verify: boolean;
   log(line: string): void;
+  /** Live progress of verification (see src/progress.ts). */
+  progress?: ProgressSink;
 }
 
 /**
@@ -111,7 +128,7 @@ export interface GenerateOptions {
  * pipeline behind the CLI and the plop generator. On failure or Ctrl-C the
  * target is left as it was.
  */
-export async function generate({ target, answers, verify: verifying, log }: GenerateOptions): Promise<void> {
+export async function generate({ target, answers, verify: verifying, log, progress }: GenerateOptions): Promise<void> {
   const files = renderFiles(answers);
   mark('render');
   const staged = await stage(target, files);
@@ -123,7 +140,7 @@ export async function generate({ target, answers, verify: verifying, log }: Gene
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (verifying) await verify(staged.dir, { log });
+    if (verifying) await verify(staged.dir, { log, progress });
     mark('verify');
     await staged.commit();
     mark('write');

@@ -1,7 +1,8 @@
 /** Finds the local Go toolchain without loading anything heavy. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { goBinaryOnPath } from './goroot.js';
 import { parseGoVersion } from './options/validate.js';
 
 export interface GoToolchain {
@@ -45,23 +46,12 @@ function goEnvVersion(): string | undefined {
  */
 function versionFileOfGoOnPath(): string | undefined {
   if (process.env.GOROOT || process.platform === 'win32') return undefined;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    let bin: string;
-    try {
-      bin = realpathSync(join(dir, 'go'));
-      const st = statSync(bin);
-      if (!st.isFile() || (st.mode & 0o111) === 0) continue;
-    } catch {
-      continue;
-    }
-    if (!bin.endsWith('/bin/go')) return undefined;
-    try {
-      const first = readFileSync(join(dirname(dirname(bin)), 'VERSION'), 'utf8').split('\n')[0]!.trim();
-      return /^go1\.\d+(\.\d+)?$/.test(first) ? first : undefined;
-    } catch {
-      return undefined;
-    }
+  const bin = goBinaryOnPath();
+  if (!bin || !bin.endsWith('/bin/go')) return undefined;
+  try {
+    const first = readFileSync(join(dirname(dirname(bin)), 'VERSION'), 'utf8').split('\n')[0]!.trim();
+    return /^go1\.\d+(\.\d+)?$/.test(first) ? first : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }

@@ -3,8 +3,7 @@
  * to the target and moved into place at the end, so a failure or Ctrl-C
  * leaves the target as it was. Only files the generator renders are touched.
  */
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { usageError } from './errors.js';
 
@@ -13,17 +12,17 @@ export interface FileToWrite {
   content: string;
 }
 
-/** Rejects a target that is a file, or a non-empty directory without --force. */
+/** Rejects a target that is a file, or a non-empty directory without --force. Synchronous: see stage(). */
 export async function checkTarget(target: string, force: boolean): Promise<'missing' | 'empty' | 'non-empty'> {
   let info;
   try {
-    info = await stat(target);
+    info = statSync(target);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw err;
   }
   if (!info.isDirectory()) throw usageError(`target ${target} exists and is not a directory`);
-  const entries = await readdir(target);
+  const entries = readdirSync(target);
   if (entries.length === 0) return 'empty';
   if (!force) throw usageError(`target directory ${target} is not empty (use --force to write into it anyway)`);
   return 'non-empty';
@@ -36,16 +35,20 @@ export interface Staged {
   abort(): void;
 }
 
+/**
+ * Writes the files into a hidden directory next to the target. Everything is
+ * synchronous, on purpose: a scaffold's ~75 small files cost a file creation
+ * each in the kernel, and the thread pool would add its start-up and an event
+ * loop round trip per call without making the creations any faster (they
+ * queue on the file system's journal; npm run bench, "write").
+ */
 export async function stage(target: string, files: readonly FileToWrite[]): Promise<Staged> {
   const parent = dirname(target);
   // Remember the first missing ancestor so abort() can remove what we created.
   let firstCreated: string | undefined;
   for (let dir = parent; !existsSync(dir); dir = dirname(dir)) firstCreated = dir;
-  await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, `.${basename(target)}.create-gin-app-`));
-  // mkdtemp makes the directory private (0700); the project should get the usual mode.
-  const umask = process.umask();
-  await chmod(dir, 0o777 & ~umask);
+  if (firstCreated) mkdirSync(parent, { recursive: true });
+  const dir = makeStagingDir(parent, basename(target));
   let done = false;
   const abort = () => {
     if (done) return;
@@ -55,9 +58,12 @@ export async function stage(target: string, files: readonly FileToWrite[]): Prom
     if (firstCreated) rmSync(firstCreated, { recursive: true, force: true });
   };
   try {
-    // Synchronous on purpose: ~70 small files, where the thread pool's round
-    // trips per await cost more than the writes (npm run bench, "write").
-    for (const sub of new Set(files.map((f) => dirname(join(dir, f.path))))) mkdirSync(sub, { recursive: true });
+    // Each directory once, parents before children (no recursive walks).
+    const dirs = new Set<string>();
+    for (const f of files) {
+      for (let d = dirname(f.path); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+    }
+    for (const d of [...dirs].sort((a, b) => a.length - b.length)) mkdirSync(join(dir, d));
     for (const f of files) writeFileSync(join(dir, f.path), f.content);
   } catch (err) {
     abort();
@@ -68,21 +74,37 @@ export async function stage(target: string, files: readonly FileToWrite[]): Prom
     abort,
     async commit() {
       if (!existsSync(target)) {
-        await rename(dir, target);
+        renameSync(dir, target);
       } else {
         // Existing directory (empty, or --force): move our files in one by one
         // (rendered ones, and go.sum from verification), leaving every other
         // file exactly as it was.
-        for (const path of await readdir(dir, { recursive: true, withFileTypes: true })) {
+        for (const path of readdirSync(dir, { recursive: true, withFileTypes: true })) {
           if (path.isDirectory()) continue;
           const from = join(path.parentPath, path.name);
           const to = join(target, relative(dir, from));
-          await mkdir(dirname(to), { recursive: true });
-          await rename(from, to);
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(from, to);
         }
-        await rm(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
       }
       done = true;
     },
   };
+}
+
+/**
+ * A new, hidden directory next to the target, with the usual mode (mkdtemp
+ * would make it private, 0700, and need a chmod after).
+ */
+function makeStagingDir(parent: string, name: string): string {
+  for (let attempt = 0; ; attempt++) {
+    const dir = join(parent, `.${name}.create-gin-app-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 10) throw err;
+    }
+  }
 }

@@ -6,15 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ANSWERS_FILE } from '../answers-file.js';
+import type { ServiceClaim } from '../options/claims.js';
 
-export interface ServiceClaim {
-  /** Path from the root, with forward slashes ("services/orders"). */
-  dir: string;
-  module: string;
-  port: number;
-  pprofPort?: number;
-  prefix: string;
-}
+export type { ServiceClaim };
 
 export interface Monorepo {
   root: string;
@@ -81,25 +75,4 @@ export function findServices(root: string, depth = 6): ServiceClaim[] {
   };
   walk(root, depth);
   return found.sort((a, b) => a.dir.localeCompare(b.dir));
-}
-
-/** The first port from `from` up that no service claims and `also` does not hold. */
-export function nextFreePort(from: number, services: readonly ServiceClaim[], also: readonly number[] = []): number {
-  const taken = new Set([...services.flatMap((s) => [s.port, s.pprofPort ?? -1]), ...also]);
-  let port = from;
-  while (taken.has(port)) port++;
-  return port;
-}
-
-/** The service already using port (as its HTTP or pprof port). */
-export function portHolder(port: number, services: readonly ServiceClaim[]): string | undefined {
-  const s = services.find((x) => x.port === port || x.pprofPort === port);
-  return s && `${s.dir} (its ${s.port === port ? 'HTTP' : 'pprof'} port)`;
-}
-
-/** A service whose prefix equals, contains or sits inside prefix. */
-export function prefixClash(prefix: string, services: readonly ServiceClaim[]): string | undefined {
-  const within = (a: string, b: string) => a === b || a.startsWith(b + '/');
-  const s = services.find((x) => within(prefix, x.prefix) || within(x.prefix, prefix));
-  return s && `${s.dir}, which serves ${s.prefix}`;
 }

@@ -80,19 +80,25 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return result;
 }
 
-/** One-line command that reproduces these answers without prompts. */
-export function equivalentCommand(dir: string, answers: Answers): string {
-  const parts = ['npx', 'create-gin-app', shellQuote(dir)];
+/**
+ * One-line commands that reproduce these answers without prompts: the
+ * `npm create` form users start with (npm passes what follows `--` to the
+ * package), then the `npx` form.
+ */
+export function equivalentCommands(dir: string, answers: Answers): [npmCreate: string, npx: string] {
+  const flags: string[] = [];
   for (const spec of options) {
     const value = answers[spec.key];
-    if (spec.boolean) parts.push(value ? `--${spec.flag}` : `--no-${spec.flag}`);
-    else parts.push(`--${spec.flag}`, shellQuote(String(value)));
+    if (spec.boolean) flags.push(value ? `--${spec.flag}` : `--no-${spec.flag}`);
+    else flags.push(`--${spec.flag}`, shellQuote(String(value)));
   }
-  parts.push('--yes');
-  return parts.join(' ');
+  flags.push('--yes');
+  const target = shellQuote(dir);
+  return [['npm', 'create', 'gin-app@latest', target, '--', ...flags].join(' '), ['npx', 'create-gin-app', target, ...flags].join(' ')];
 }
 
-function shellQuote(s: string): string {
+/** Quotes s for a POSIX shell when it holds anything but safe characters. */
+export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -115,6 +121,7 @@ export function helpText(version: string): string {
     '  create-gin-app [dir] [options]            create a new service in dir (default ./gin-app)',
     '  create-gin-app update [dir] [options]     re-render a generated service after option changes,',
     '                                            merging your edits (dir defaults to .)',
+    '  create-gin-app update --check [dir]       exit 1 if update would change any file (CI drift check)',
     '',
     'Options:',
     ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),

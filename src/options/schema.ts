@@ -4,8 +4,8 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
-import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from '../monorepo/detect.js';
-import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
+import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
+import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix, slugFromDirName } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
 export interface Answers {
@@ -126,7 +126,7 @@ export const options = [
     helpDefault: '/api/v1 (/api/<dir name> in a monorepo)',
     prompt: 'Route group prefix',
     // In a monorepo every service gets its own prefix, so one gateway can route them all.
-    default: (ctx) => (ctx.monorepo ? parsePrefix(`/api/${moduleFromDirName(ctx.dirName)}`) : '/api/v1'),
+    default: (ctx) => (ctx.monorepo ? parsePrefix(`/api/${slugFromDirName(ctx.dirName)}`) : '/api/v1'),
     parse: (raw) => parsePrefix(asString(raw, 'prefix')),
     check: (answers, ctx) => {
       const clash = prefixClash(answers.prefix, ctx.monorepo?.services ?? []);
@@ -235,6 +235,7 @@ export const runFlags = [
   { name: 'yes', short: 'y', help: 'take defaults, never prompt' },
   { name: 'no-verify', help: 'skip the Go verification step' },
   { name: 'dry-run', help: 'print the plan, write nothing' },
+  { name: 'check', help: 'update only: exit 1, listing them, if update would change any file; writes nothing (a CI drift check)' },
   { name: 'force', help: 'allow a non-empty directory (never deletes files it did not write)' },
   { name: 'set', arg: 'key=value', help: 'change one answer (repeatable)' },
   { name: 'go-work', help: 'in a repository with a root go.mod but no go.work, create go.work for the service' },

@@ -1,4 +1,5 @@
 /** Decides, per file, what an update does: base = last render, ours = disk, theirs = new render. */
+import { fingerprint } from '../answers-file.js';
 import { mergeGoMod, mergeText } from './merge.js';
 
 export type Action = 'create' | 'update' | 'merge' | 'conflict' | 'remove' | 'keep' | 'unchanged';
@@ -18,9 +19,20 @@ export type Files = ReadonlyMap<string, string>;
 /** Files the toolchain rewrites after generation; merged by meaning, not by line. */
 const structuralMerges: Record<string, typeof mergeText> = { 'go.mod': mergeGoMod };
 
-export function planUpdate(base: Files, theirs: Files, disk: Files): FileChange[] {
-  const paths = [...new Set([...base.keys(), ...theirs.keys()])].sort();
-  return paths.map((path) => decide(path, base.get(path), theirs.get(path), disk.get(path)));
+/**
+ * generated: path -> fingerprint of what the generator last wrote (gin-app.json).
+ * A file on disk with that fingerprint is untouched, so it is its own base:
+ * that holds even when the answers were edited by hand since, or when this
+ * generator's templates differ from those that wrote it, where re-rendering
+ * the stored answers would not give back what was generated.
+ */
+export function planUpdate(base: Files, theirs: Files, disk: Files, generated?: ReadonlyMap<string, string>): FileChange[] {
+  const paths = [...new Set([...base.keys(), ...theirs.keys(), ...(generated?.keys() ?? [])])].sort();
+  return paths.map((path) => {
+    const ours = disk.get(path);
+    const untouched = ours !== undefined && generated?.get(path) === fingerprint(ours);
+    return decide(path, untouched ? ours : base.get(path), theirs.get(path), ours);
+  });
 }
 
 function decide(path: string, base: string | undefined, theirs: string | undefined, ours: string | undefined): FileChange {

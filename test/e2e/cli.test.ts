@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, CLI, reason, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, CLI, reason, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
 
 interface BadCase {
   name: string;
@@ -20,6 +20,9 @@ const bad: BadCase[] = [
   { name: 'module with spaces', args: ['svc', '--module', 'not a module'], message: /invalid module path "not a module"/ },
   { name: 'module with an empty element', args: ['svc', '--module', 'example.com//svc'], message: /invalid module path .*empty path element/ },
   { name: 'module starting with a slash', args: ['svc', '--module', '/svc'], message: /invalid module path "\/svc"/ },
+  { name: 'module with a /v1 suffix (Go: major-version suffixes start at v2)', args: ['svc', '--module', 'example.com/x/v1'], message: /invalid module path "example\.com\/x\/v1": it ends in \/v1/ },
+  { name: 'module with a Windows device name', args: ['svc', '--module', 'example.com/aux/x'], message: /invalid module path "example\.com\/aux\/x": "aux" is a reserved file name on Windows/ },
+  { name: 'module with a leading dash', args: ['svc', '--module', 'example.com/-x'], message: /invalid module path "example\.com\/-x": its last element "-x" must start with/ },
   { name: 'unknown option', args: ['svc', '--frobnicate'], message: /unknown option --frobnicate/ },
   { name: 'unknown short option', args: ['svc', '-x'], message: /unknown option -x/ },
   { name: 'prefix with a Gin parameter', args: ['svc', '--prefix', '/api/:id'], message: /invalid prefix "\/api\/:id"/ },
@@ -37,6 +40,7 @@ const bad: BadCase[] = [
   { name: 'boolean with a non-boolean value', args: ['svc', '--set', 'redis=maybe'], message: /--set redis must be true or false/ },
   { name: 'run flag given a value', args: ['svc', '--yes=1'], message: /--yes takes no value/ },
   { name: 'two directories', args: ['a', 'b'], message: /unexpected argument "b"/ },
+  { name: '--check outside update', args: ['svc', '--check'], message: /--check is for update: create-gin-app update --check/ },
   {
     name: 'target is a file',
     args: ['svc'],
@@ -103,6 +107,22 @@ describe('contract', () => {
     expect(readFileSync(join(cwd, 'svc', 'notes.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(cwd, 'svc', 'go.mod'))).toBe(true);
     expect(readdirSync(cwd)).toEqual(['svc']);
+  });
+
+  it('after --no-verify, the Next: lines quote a directory with a space and run go mod tidy before building', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['My Service', '--yes', '--no-verify', '--db', 'none'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const next = result.stdout.slice(result.stdout.indexOf('Next:\n')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(next.slice(0, 3)).toEqual(["cd 'My Service'", 'go mod tidy', 'make run']);
+    // The lines before `make run`, typed into a shell, leave a service that builds (make run is go run).
+    const typed = next.slice(0, next.indexOf('make run'));
+    const shell = await run('sh', ['-c', [...typed, 'go build ./...'].join(' && ')], { cwd, env: { GOTOOLCHAIN: 'local' } });
+    expect(shell.code, shell.stdout + shell.stderr).toBe(0);
+    // Verified runs need no tidy step.
+    const verified = await runCli(['plain', '--yes', '--db', 'none'], { cwd });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/Next:\n {2}cd plain\n {2}make run\n/);
   });
 
   it('--help lists every option and --version prints the version', async () => {

@@ -72,6 +72,9 @@ describe('interactive prompts in a terminal', () => {
     // The printed one-liner regenerates the same service without questions.
     const command = /npx create-gin-app (.+ --yes)/.exec(all)?.[1];
     expect(command, all).toBeDefined();
+    // The same, in the form the user started with: npm create gin-app@latest <dir> -- <flags>.
+    const flags = command!.split(' ').slice(1).join(' ');
+    expect(all).toContain(`npm create gin-app@latest shop -- ${flags}`);
     const args = command!.split(' ');
     const again = tempDir('cga-pty-again-');
     const rerun = await runCli([...args, '--no-verify'], { cwd: again });

@@ -1,8 +1,8 @@
 /** Issue 6: `create-gin-app update` on real generated projects kept in temp git repos. */
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reason, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, reason, ROOT, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
 
 /** A freshly generated, verified project in a git repo. */
@@ -143,5 +143,93 @@ describe('update refuses clearly and changes nothing', () => {
     expect(reason(result)).toMatch(message);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+/**
+ * The next release of this generator, for real: a copy of this repository's
+ * sources with one template changed and the version bumped, built the way
+ * `npm run build` builds dist/. Returns its CLI.
+ */
+async function nextRelease(change: { template: string; append: string }): Promise<string> {
+  const copy = tempDir('cga-next-');
+  for (const dir of ['src', 'scripts', 'templates']) cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  pkg.version = pkg.version.replace(/\d+$/, (n: string) => String(Number(n) + 1));
+  writeFileSync(join(copy, 'package.json'), JSON.stringify(pkg, null, 2));
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  appendFileSync(join(copy, 'templates', change.template), change.append);
+  const built = await run(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.mjs'], { cwd: copy, env: cleanEnv() });
+  expect(built.code, built.stdout + built.stderr).toBe(0);
+  return join(copy, 'dist/cli.js');
+}
+
+describe('update --check (CI drift check): exit 0 when update would change nothing, 1 listing the files otherwise; never writes', () => {
+  it('up to date: exit 0, the user\'s own edits aside', async () => {
+    const dir = await project(['--no-verify']);
+    appendFileSync(join(dir, 'README.md'), '\nOur runbook: see the wiki.\n');
+    const before = snapshot(dir);
+    const result = await runCli(['update', '--check'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('update --check: no file would change.');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('answers edited by hand in gin-app.json: exit 1 listing the files, nothing written; update then applies them', async () => {
+    const dir = await project(['--no-verify']);
+    edit(dir, 'gin-app.json', '"port": 8080', '"port": 9096');
+    const before = snapshot(dir);
+    const result = await runCli(['update', '--check'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(reason(result)).toMatch(/^create-gin-app: update --check: \d+ file\(s\) would change: .*internal\/config\/config\.go/);
+    expect(reason(result)).toContain('Dockerfile');
+    expect(result.stdout).toMatch(/update\s+internal\/config\/config\.go/);
+    expect(snapshot(dir)).toEqual(before);
+    // The same files are what update writes; after it, the check passes.
+    const applied = await runCli(['update', '--no-verify'], { cwd: dir });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(read(dir, 'internal/config/config.go')).toContain('def: "9096"');
+    expect((await runCli(['update', '--check'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('a template changed by a generator upgrade, in a file the user never edited: exit 1 with the next release, nothing written', async () => {
+    const dir = await project(['--no-verify']);
+    appendFileSync(join(dir, 'README.md'), '\nOur runbook: see the wiki.\n');
+    const next = await nextRelease({ template: 'core/Makefile.hbs', append: '\n# lint: added in the next release\nlint:\n\tgo vet ./...\n' });
+    const before = snapshot(dir);
+    const result = await run(process.execPath, [next, 'update', '--check'], { cwd: dir, env: cleanEnv() });
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(reason(result)).toBe('create-gin-app: update --check: 1 file(s) would change: Makefile');
+    expect(snapshot(dir)).toEqual(before);
+    // This release sees nothing to do; the next one's update writes the template change, and keeps the edit.
+    expect((await runCli(['update', '--check'], { cwd: dir })).code).toBe(0);
+    const applied = await run(process.execPath, [next, 'update', '--no-verify'], { cwd: dir, env: cleanEnv() });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(read(dir, 'Makefile')).toContain('# lint: added in the next release');
+    expect(read(dir, 'README.md')).toContain('Our runbook: see the wiki.');
+    expect((await run(process.execPath, [next, 'update', '--check'], { cwd: dir, env: cleanEnv() })).code).toBe(0);
+  });
+});
+
+describe('update and the user\'s formatting', () => {
+  it('gofmt formats merged Go files before they are written; an unformatted file update did not touch is named, and the update said to be written', async () => {
+    const dir = await project(['--db', 'none']);
+    // A comment right after a closing brace, in a file the update changes (the port's default) ...
+    appendFileSync(join(dir, 'internal/config/config.go'), '\nfunc (c *Config) Label() string { return "svc" }// for operators\n');
+    const merged = await runCli(['update', '--set', 'port=9097'], { cwd: dir });
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/merge\s+internal\/config\/config\.go/);
+    expect(read(dir, 'internal/config/config.go')).toContain('func (c *Config) Label() string { return "svc" } // for operators\n');
+    expect(read(dir, 'internal/config/config.go')).toContain('def: "9097"');
+    expect(merged.stdout).toMatch(/✔ gofmt -l/);
+    // ... and in one it does not touch (main.go does not hold the port): not ours to rewrite.
+    const main = read(dir, 'cmd/server/main.go');
+    writeFileSync(join(dir, 'cmd/server/main.go'), `${main}\nfunc unused() {}// later\n`);
+    const kept = await runCli(['update', '--set', 'port=9098'], { cwd: dir });
+    expect(kept.code).toBe(1);
+    expect(reason(kept)).toBe('create-gin-app: the update of . was written, but gofmt -l lists files you edited that are not gofmt-clean: cmd/server/main.go');
+    expect(kept.stderr).toContain('gofmt -w cmd/server/main.go');
+    expect(read(dir, 'internal/config/config.go')).toContain('def: "9098"');
+    expect(JSON.parse(read(dir, 'gin-app.json')).answers.port).toBe(9098);
   });
 });

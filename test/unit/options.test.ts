@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommand, helpText, parseArgs } from '../../src/options/flags.js';
+import { equivalentCommands, helpText, parseArgs } from '../../src/options/flags.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { options, type Answers } from '../../src/options/schema.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
@@ -18,9 +18,16 @@ describe('validation', () => {
   });
 
   it('accepts module paths Go accepts and rejects the rest', () => {
-    for (const ok of ['demo', 'example.com/acme/svc', 'github.com/a/b/v2', 'x_y~z']) expect(parseModulePath(ok)).toBe(ok);
-    for (const bad of ['', 'a b', '/a', 'a/', 'a//b', '.a', 'a.', 'a/.b', 'ünï']) expect(() => parseModulePath(bad), bad).toThrow(/invalid module path/);
+    // The full comparison with the go command is test/e2e/module-paths.test.ts.
+    for (const ok of ['demo', 'example.com/acme/svc', 'github.com/a/b/v2', 'x_y~z', '.a', 'example.com/.x']) expect(parseModulePath(ok)).toBe(ok);
+    for (const bad of ['', 'a b', '/a', 'a/', 'a//b', 'a.', 'ünï', '-example.com', 'example.com/-x', 'x/con', 'example.com/aux/x', 'example.com/x/v1', 'example.com/x/v0']) {
+      expect(() => parseModulePath(bad), bad).toThrow(/invalid module path/);
+    }
     expect(moduleFromDirName('My Service!')).toBe('my-service');
+    // A directory name Go would refuse as a module path still gives a valid default.
+    expect(moduleFromDirName('con')).toBe('con-app');
+    expect(moduleFromDirName('fmt')).toBe('fmt-app');
+    expect(moduleFromDirName('~1')).toBe('1');
   });
 
   it('checks ports and Go versions', () => {
@@ -42,15 +49,20 @@ describe('flags', () => {
     expect(parsed.run).toEqual({ yes: true });
   });
 
-  it('round-trips the equivalent command', async () => {
+  it('round-trips both forms of the equivalent command: npm create gin-app@latest <dir> -- ..., and npx', async () => {
     const answers = await resolveAnswers({ given: { port: 9001, redis: true, db: 'postgres' }, ctx, minGo });
-    const command = equivalentCommand('my dir', answers);
-    expect(command).toContain("'my dir'");
-    const argv = command.replace("'my dir'", 'mydir').split(' ').slice(2);
-    const reparsed = parseArgs(argv);
-    expect(reparsed.positionals).toEqual(['mydir']);
-    expect(reparsed.answers).toEqual(answers);
-    expect(reparsed.run.yes).toBe(true);
+    const [npmCreate, npx] = equivalentCommands('my dir', answers);
+    expect(npmCreate).toMatch(/^npm create gin-app@latest 'my dir' -- --module /);
+    expect(npx).toMatch(/^npx create-gin-app 'my dir' --module /);
+    // What npm hands the package: everything after `--`, with the directory in front.
+    const viaNpm = npmCreate.replace("'my dir'", 'mydir').split(' ');
+    const reparsedNpm = parseArgs([viaNpm[3]!, ...viaNpm.slice(viaNpm.indexOf('--') + 1)]);
+    const reparsed = parseArgs(npx.replace("'my dir'", 'mydir').split(' ').slice(2));
+    for (const r of [reparsed, reparsedNpm]) {
+      expect(r.positionals).toEqual(['mydir']);
+      expect(r.answers).toEqual(answers);
+      expect(r.run.yes).toBe(true);
+    }
   });
 
   it('documents every schema option in --help', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/answers-file.js';
 import { renderFiles } from '../../src/create.js';
 import { requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
@@ -44,6 +45,32 @@ describe('mergeGoMod', () => {
 
 describe('planUpdate', () => {
   const m = (o: Record<string, string>) => new Map(Object.entries(o));
+  it('takes an untouched file (its fingerprint in gin-app.json) as its own base, whatever the stored answers or templates render now', () => {
+    // What was generated: "old"; the current templates render "tmpl" for the same answers, and "new" for the new ones.
+    const base = m({ untouched: 'tmpl\n', edited: 'tmpl\n', removedTemplate: 'x\n' });
+    const theirs = m({ untouched: 'new\n', edited: 'new\n' });
+    const disk = m({ untouched: 'old\n', edited: 'old, edited\n', removedTemplate: 'gone\n', dropped: 'd\n' });
+    const generated = m({ untouched: fingerprint('old\n'), edited: fingerprint('old\n'), removedTemplate: fingerprint('gone\n'), dropped: fingerprint('d\n') });
+    const plan = Object.fromEntries(planUpdate(base, theirs, disk, generated).map((c) => [c.path, c]));
+    expect(plan.untouched).toMatchObject({ action: 'update', content: 'new\n' });
+    expect(plan.edited!.action).toBe('conflict');
+    expect(plan.removedTemplate!.action).toBe('remove');
+    // A file the generator wrote before and renders no more, untouched: removed too.
+    expect(plan.dropped!.action).toBe('remove');
+    // Without fingerprints (a gin-app.json from before them): the current render is the base.
+    const old = Object.fromEntries(planUpdate(base, theirs, disk).map((c) => [c.path, c]));
+    expect(old.untouched!.action).toBe('conflict');
+  });
+
+  it('fingerprints tell texts apart', () => {
+    expect(fingerprint('port 8080\n')).toMatch(/^[0-9a-f]{40}$/);
+    // sha1sum of the same bytes
+    expect(fingerprint('hello\n')).toBe('f572d396fae9206628714fb2ce00f72e94f2258f');
+    expect(fingerprint('port 8080\n')).not.toBe(fingerprint('port 9090\n'));
+    expect(fingerprint('ab')).not.toBe(fingerprint('ba'));
+    expect(fingerprint('')).not.toBe(fingerprint('\n'));
+  });
+
   it('classifies every case', () => {
     const base = m({ same: '1\n', untouched: 'a\n', edited: 'x\ny\nz\n', both: 'a\nb\nc\nd\n', clash: 'p\n', off: 'o\n', offEdited: 'o\n', gone: 'g\n' });
     const theirs = m({ same: '1\n', untouched: 'A\n', edited: 'x\ny\nz\n', both: 'a\nb\nc\nD\n', clash: 'q\n', gone: 'G\n', fresh: 'n\n' });
