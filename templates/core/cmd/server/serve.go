@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -26,6 +27,7 @@ const (
 type serving struct {
 	srv    *http.Server
 	ln     *drainListener
+	busy   busyConns
 	errc   chan error // Serve's result
 	logger *slog.Logger
 }
@@ -33,7 +35,8 @@ type serving struct {
 // startServing serves srv on ln in the background. The port answers from
 // here on: run connects the stores afterwards.
 func startServing(srv *http.Server, ln net.Listener, logger *slog.Logger) *serving {
-	s := &serving{srv: srv, ln: &drainListener{Listener: ln}, errc: make(chan error, 1), logger: logger}
+	s := &serving{srv: srv, ln: &drainListener{Listener: ln}, busy: busyConns{conns: map[net.Conn]struct{}{}}, errc: make(chan error, 1), logger: logger}
+	srv.ConnState = s.busy.track
 	go func() { s.errc <- srv.Serve(s.ln) }()
 	logger.Info("listening", "addr", ln.Addr().String())
 	return s
@@ -70,12 +73,56 @@ func (s *serving) stop(timeout time.Duration) error {
 	s.logger.Info("shutting down", "timeout", timeout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := s.srv.Shutdown(ctx); err != nil {
+	// Wait for the busy connections before Shutdown: once it is called,
+	// net/http drops a request it has not read yet, without an answer
+	// ("socket hang up"), and a connection taken from the queue a moment
+	// ago may not have been read.
+	err := s.busy.wait(ctx)
+	if err == nil {
+		err = s.srv.Shutdown(ctx)
+	}
+	if err != nil {
 		_ = s.srv.Close()
 		return fmt.Errorf("shutdown: requests still running after %s were cut off: %w", timeout, err)
 	}
 	s.logger.Info("stopped")
 	return nil
+}
+
+// busyConns are the connections that have a request to answer: new ones
+// (not read yet) and active ones. Idle and closed ones are not busy.
+type busyConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (b *busyConns) track(c net.Conn, state http.ConnState) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if state == http.StateNew || state == http.StateActive {
+		b.conns[c] = struct{}{}
+	} else {
+		delete(b.conns, c)
+	}
+}
+
+// wait returns once no connection is busy, or with ctx's error.
+func (b *busyConns) wait(ctx context.Context) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		b.mu.Lock()
+		n := len(b.conns)
+		b.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
 }
 
 // drainListener is a listener whose drain empties the accept queue
