@@ -479,9 +479,6 @@ function prepareTargets(): Target[] {
   const svcBinary = goBuild(svc, './cmd/server');
   const targets: Target[] = [
     { name: 'generated (default options)', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
-    // The same binary with Go's default GC (the service sets GOGC=400 or 200 when the
-    // environment sets none): what that choice is worth, in the same run.
-    { name: 'generated, GOGC=100', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '', GOGC: '100', DATABASE_URL: join(svc, 'data', 'gogc100.db') }, binaryBytes: 0 },
     { name: GIN, binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
     { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
   ];
