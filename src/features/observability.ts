@@ -1,4 +1,6 @@
 import type { Answers } from '../options/schema.js';
+import { binaryName } from './core.js';
+import { dashboardJSON } from './dashboard.js';
 import type { Feature } from './feature.js';
 
 /**
@@ -20,7 +22,19 @@ export const metrics: Feature = {
   // client_golang v1.25.0 declares go 1.26.0.
   minGo: '1.26.0',
   goModules: [{ path: 'github.com/prometheus/client_golang', version: 'v1.25.0' }],
+  data: (answers) => {
+    const binary = binaryName(answers.module);
+    return {
+      dashboard: dashboardJSON(answers, binary),
+      // Alert names are CamelCase by convention: orders-api -> OrdersApi.
+      alertName: binary.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+      prometheusImage: PROMETHEUS_IMAGE,
+    };
+  },
 };
+
+/** Image of compose's "observability" profile, pinned to a release (the 3.5 LTS line). */
+export const PROMETHEUS_IMAGE = 'prom/prometheus:v3.5.0';
 
 /** Traces through OTLP/HTTP, off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set. */
 export const tracing: Feature = {
