@@ -8,8 +8,8 @@ import (
 // TraceQueries makes every GORM query a child span ("gorm.Query",
 // "gorm.Create", ...) of the request whose context it runs with. The
 // statement is recorded with its placeholders, never its values: no user
-// data in spans. The pool's statistics are Prometheus's business, not the
-// plugin's.
+// data in spans. The plugin's own pool metrics are off: an OpenTelemetry
+// meter is not what the service exports them with.
 func (db *DB) TraceQueries(tp trace.TracerProvider) error {
 	return db.Gorm.Use(tracing.NewPlugin(
 		tracing.WithTracerProvider(tp),

@@ -7,8 +7,8 @@ import (
 )
 
 // applyMetricsAddr sets the Prometheus listener: empty or "off" disables
-// it, any other value is host:port. Unlike pprof's, an empty host (all
-// interfaces) is the default: Prometheus scrapes from another host or pod.
+// it, any other value is host:port. An empty host (all interfaces) is the
+// default: Prometheus scrapes from another host or pod.
 func applyMetricsAddr(c *Config, v string) error {
 	if v == "" || strings.EqualFold(v, "off") {
 		c.MetricsAddr = ""

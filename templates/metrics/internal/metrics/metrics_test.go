@@ -30,7 +30,7 @@ func TestServeExposesRuntimeMetricsOnItsOwnListener(t *testing.T) {
 		}
 	}
 	get(t, base+"/", http.StatusNotFound)
-	get(t, base+"/debug/pprof/", http.StatusNotFound)
+	get(t, base+"/debug/vars", http.StatusNotFound)
 }
 
 func TestServeRefusesATakenPort(t *testing.T) {
