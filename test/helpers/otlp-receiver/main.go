@@ -1,7 +1,8 @@
 // Command otlp-receiver is the e2e tests' OTLP/HTTP trace receiver: it
 // decodes each POST /v1/traces (protobuf) with the official OTLP types and
 // prints every span as one JSON line on stdout. The first line is
-// {"listening":"<host:port>"}.
+// {"listening":"<host:port>"}. With -quiet (the benchmark's tracing row) it
+// decodes and acknowledges, and prints nothing more.
 package main
 
 import (
@@ -33,6 +34,7 @@ type span struct {
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	quiet := flag.Bool("quiet", false, "decode spans without printing them")
 	flag.Parse()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -66,6 +68,9 @@ func main() {
 			return
 		}
 		for _, rs := range req.GetResourceSpans() {
+			if *quiet {
+				break
+			}
 			service := stringValue(rs.GetResource().GetAttributes(), "service.name")
 			for _, ss := range rs.GetScopeSpans() {
 				for _, s := range ss.GetSpans() {
