@@ -409,6 +409,8 @@ interface ServiceResult {
   targets: Record<string, { rps: Stats; p99: Stats; rpsVsGin: Stats; p99VsGin: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number }>;
   wrk: string;
   pprof: string;
+  /** Requests/s with metrics over --no-metrics, round by round (issue 17). */
+  metricsVsNone?: Stats;
 }
 
 const GIN = 'bare gin.Default()';
@@ -453,10 +455,42 @@ function goBuild(dir: string, pkg: string): string {
   return out;
 }
 
-function prepareTargets(): Target[] {
+/** The e2e tests' OTLP/HTTP receiver (test/helpers/otlp-receiver), for the tracing row. */
+function buildReceiver(): string {
+  const out = join(freshDir('otlp'), 'otlp-receiver');
+  sh('go', ['build', '-o', out, '.'], { cwd: join(ROOT, 'test/helpers/otlp-receiver'), env: env({ CGO_ENABLED: '0' }) });
+  return out;
+}
+
+/** Starts the receiver with -quiet on a free port; resolves with its endpoint. */
+async function startReceiver(binary: string): Promise<string> {
+  const port = await freePort();
+  const proc = spawn(binary, ['-quiet', '-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  cleanups.push(() => proc.exitCode === null && proc.kill('SIGKILL'));
+  for (const deadline = Date.now() + 10_000; ; await sleep(20)) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error('otlp-receiver did not start');
+    try {
+      // Any answer (405 for a GET) means it listens.
+      await fetch(`http://127.0.0.1:${port}/v1/traces`);
+      return `http://127.0.0.1:${port}`;
+    } catch {
+      // not yet
+    }
+  }
+}
+
+const DEFAULT_ROW = 'generated (default options)';
+const NO_METRICS_ROW = 'generated, --no-metrics';
+const TRACING_ROW = 'generated, tracing on (parentbased_always_on, local OTLP receiver)';
+
+function prepareTargets(otlpEndpoint: string): Target[] {
   const parent = freshDir('svc');
   sh(NODE, [CLI, 'svc', '--yes'], { cwd: parent });
   const svc = join(parent, 'svc');
+  // The same service without metrics: what --metrics costs, in the same run.
+  const plainParent = freshDir('svc-nometrics');
+  sh(NODE, [CLI, 'svc', '--yes', '--no-metrics'], { cwd: plainParent });
+  const plain = join(plainParent, 'svc');
   const goMod = readFileSync(join(svc, 'go.mod'), 'utf8');
   const ginVersion = /github\.com\/gin-gonic\/gin (v\S+)/.exec(goMod)?.[1];
   if (!ginVersion) throw new Error('the generated go.mod names no gin version');
@@ -478,7 +512,19 @@ function prepareTargets(): Target[] {
   const prefix = JSON.parse(readFileSync(join(svc, 'gin-app.json'), 'utf8')).answers.prefix as string;
   const svcBinary = goBuild(svc, './cmd/server');
   const targets: Target[] = [
-    { name: 'generated (default options)', binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    // Metrics on (as by default: scraped by nobody here, so what is measured is
+    // the recording on the request path), tracing off (no endpoint).
+    { name: DEFAULT_ROW, binary: svcBinary, cwd: svc, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    { name: NO_METRICS_ROW, binary: goBuild(plain, './cmd/server'), cwd: plain, path: `${prefix}/ping`, env: { SYSLOG_ADDR: '' }, binaryBytes: 0 },
+    // Every request a sampled root span (wrk sends no traceparent), exported in batches.
+    {
+      name: TRACING_ROW,
+      binary: svcBinary,
+      cwd: svc,
+      path: `${prefix}/ping`,
+      env: { SYSLOG_ADDR: '', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on', DATABASE_URL: join(svc, 'data', 'tracing.db') },
+      binaryBytes: 0,
+    },
     { name: GIN, binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
     { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
   ];
@@ -500,8 +546,10 @@ async function startTarget(t: Target, tag: string): Promise<Running> {
   const logFile = join(t.cwd, `bench-${tag}-${t.name.replace(/\W+/g, '-')}.log`);
   const fd = openSync(logFile, 'w');
   const extra: Record<string, string> = { ...t.env, PORT: String(port) };
-  // pprof stays on, as by default, on a free localhost port (6060 may be taken on a shared machine).
+  // pprof stays on, as by default, on a free localhost port (6060 may be taken on a shared machine);
+  // so do the metrics (9090 likewise).
   if (t.name.startsWith('generated')) extra.PPROF_ADDR = `127.0.0.1:${await freePort()}`;
+  if (t.name.startsWith('generated') && t.name !== NO_METRICS_ROW) extra.METRICS_ADDR = `127.0.0.1:${await freePort()}`;
   const t0 = process.hrtime.bigint();
   const [cmd, args] = PIN ? ['taskset', ['-c', SERVER_CPUS, t.binary]] : [t.binary, []];
   const proc = spawn(cmd, args, { cwd: t.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...extra }, stdio: ['ignore', fd, fd] });
@@ -563,8 +611,9 @@ function wrk(duration: string, url: string): [string, string[]] {
 async function service(): Promise<ServiceResult> {
   const wrkOk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
   if (wrkOk.error) throw new Error('wrk is not installed: apt-get install wrk (Debian package)');
-  log('service: building the generated service, a bare gin.Default() app and a bare net/http app');
-  const targets = prepareTargets();
+  log('service: building the generated service (with and without metrics), a bare gin.Default() app, a bare net/http app and the OTLP receiver');
+  const otlpEndpoint = await startReceiver(buildReceiver());
+  const targets = prepareTargets(otlpEndpoint);
   const result: ServiceResult['targets'] = {};
   const ready: Record<string, number[]> = {};
   const idle: Record<string, number[]> = {};
@@ -611,7 +660,8 @@ async function service(): Promise<ServiceResult> {
     };
   }
   const pinned = PIN ? ` (servers pinned to CPU ${SERVER_CPUS}, wrk to CPUs ${WRK_CPUS})` : ' (servers and wrk sharing all CPUs)';
-  return { targets: result, wrk: `wrk ${WRK_ARGS.join(' ')} -d${WRK_SECONDS}s${pinned}`, pprof: 'on (127.0.0.1, a free port), as by default' };
+  const metricsVsNone = stats(rps[DEFAULT_ROW]!.map((x, i) => x / rps[NO_METRICS_ROW]![i]!));
+  return { targets: result, wrk: `wrk ${WRK_ARGS.join(' ')} -d${WRK_SECONDS}s${pinned}`, pprof: 'on (127.0.0.1, a free port), as by default', metricsVsNone };
 }
 
 // ------------------------------------------------------------------ report
@@ -731,7 +781,7 @@ function markdown(r: Results): string {
     const s = r.service.targets;
     const names = Object.keys(s);
     const gin = s[GIN]!;
-    out.push(`**Generated service** (\`${r.service.wrk}\` on 127.0.0.1 against \`GET <prefix>/ping\` / \`GET /ping\`, ${WRK_ROUNDS} rounds, stdout and stderr of each server redirected to a file; generated service with default options, pprof ${r.service.pprof}, SYSLOG_ADDR empty):`);
+    out.push(`**Generated service** (\`${r.service.wrk}\` on 127.0.0.1 against \`GET <prefix>/ping\` / \`GET /ping\`, ${WRK_ROUNDS} rounds, stdout and stderr of each server redirected to a file; generated service with default options, pprof ${r.service.pprof}, metrics on (a free 127.0.0.1 port, not scraped), tracing off unless the row says so, SYSLOG_ADDR empty):`);
     out.push('');
     out.push(
       table([
@@ -760,6 +810,18 @@ function markdown(r: Results): string {
     // written before its log call returns and Go's default GC runs.
     targets.push(['service requests/s >= 0.90x gin.Default() (issue 15)', `${rx.toFixed(2)}x ${spread(ours.rpsVsGin)}`, yes(rx >= 0.9)]);
     targets.push(['service p99 <= 1.2x gin.Default() (issue 15)', `${px.toFixed(2)}x ${spread(ours.p99VsGin)}`, yes(px <= 1.2)]);
+    // Issue 17: metrics on against the same service with --no-metrics, per round.
+    const plain = s[NO_METRICS_ROW];
+    if (plain) {
+      const mx = ratio(ours.rps.median, plain.rps.median);
+      const paired = r.service.metricsVsNone ? ` ${spread(r.service.metricsVsNone)}` : '';
+      targets.push(['metrics: requests/s >= 0.95x --no-metrics (issue 17)', `${mx.toFixed(2)}x${paired}`, yes(mx >= 0.95)]);
+    }
+    const traced = s[TRACING_ROW];
+    if (traced) {
+      const tx = ratio(traced.rps.median, ours.rps.median);
+      targets.push(['tracing on: requests/s against tracing off (reported, no target)', `${tx.toFixed(2)}x`, 'measured']);
+    }
   }
   out.push('**Targets:**');
   out.push('');

@@ -70,6 +70,7 @@ function containerData(answers: Answers) {
     ...(answers.db === 'sqlite' ? ['data'] : []),
     ...(answers.db === 'postgres' ? ['pgdata'] : []),
     ...(answers.db === 'mysql' ? ['mysqldata'] : []),
+    ...(answers.metrics ? ['prometheus'] : []),
   ];
   return {
     uid: CONTAINER_UID,

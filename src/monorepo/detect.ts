@@ -62,6 +62,8 @@ export function findServices(root: string, depth = 6): ServiceClaim[] {
           module: String(answers.module),
           port: Number(answers.port),
           pprofPort: answers.pprof === false ? undefined : Number(answers.pprofPort),
+          // Answers from before the metrics option had none: nothing claimed.
+          metricsPort: answers.metrics === false || answers.metricsPort === undefined ? undefined : Number(answers.metricsPort),
           prefix: String(answers.prefix),
         });
       } catch {

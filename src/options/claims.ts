@@ -11,21 +11,22 @@ export interface ServiceClaim {
   module: string;
   port: number;
   pprofPort?: number;
+  metricsPort?: number;
   prefix: string;
 }
 
 /** The first port from `from` up that no service claims and `also` does not hold. */
 export function nextFreePort(from: number, services: readonly ServiceClaim[], also: readonly number[] = []): number {
-  const taken = new Set([...services.flatMap((s) => [s.port, s.pprofPort ?? -1]), ...also]);
+  const taken = new Set([...services.flatMap((s) => [s.port, s.pprofPort ?? -1, s.metricsPort ?? -1]), ...also]);
   let port = from;
   while (taken.has(port)) port++;
   return port;
 }
 
-/** The service already using port (as its HTTP or pprof port). */
+/** The service already using port (as its HTTP, pprof or metrics port). */
 export function portHolder(port: number, services: readonly ServiceClaim[]): string | undefined {
-  const s = services.find((x) => x.port === port || x.pprofPort === port);
-  return s && `${s.dir} (its ${s.port === port ? 'HTTP' : 'pprof'} port)`;
+  const s = services.find((x) => x.port === port || x.pprofPort === port || x.metricsPort === port);
+  return s && `${s.dir} (its ${s.port === port ? 'HTTP' : s.pprofPort === port ? 'pprof' : 'metrics'} port)`;
 }
 
 /** A service whose prefix equals, contains or sits inside prefix. */

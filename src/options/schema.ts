@@ -19,6 +19,8 @@ export interface Answers {
   pprof: boolean;
   pprofPort: number;
   syslog: boolean;
+  metrics: boolean;
+  metricsPort: number;
   go: string;
 }
 
@@ -211,6 +213,35 @@ export const options = [
     prompt: 'Wire logs to syslog when SYSLOG_ADDR is set?',
     default: () => true,
     parse: asBoolean,
+  }),
+  option({
+    key: 'metrics',
+    flag: 'metrics',
+    boolean: true,
+    help: 'Prometheus /metrics on a listener of its own (--no-metrics turns it off)',
+    helpDefault: 'on',
+    prompt: 'Serve Prometheus metrics on a port of their own?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'metricsPort',
+    flag: 'metrics-port',
+    arg: '<n>',
+    help: 'Prometheus metrics port (all interfaces: scraped from other hosts)',
+    helpDefault: '9090 (next free one in a monorepo)',
+    prompt: 'Metrics port',
+    when: (partial) => partial.metrics !== false,
+    default: (ctx, partial) =>
+      nextFreePort(9090, ctx.monorepo?.services ?? [], [partial.port, partial.pprof === false ? undefined : partial.pprofPort].filter((p) => p !== undefined)),
+    parse: (raw) => parsePort(asString(raw, 'metrics-port'), 'metrics-port'),
+    check: (answers, ctx) => {
+      if (!answers.metrics) return undefined;
+      if (answers.metricsPort === answers.port) return `--metrics-port ${answers.metricsPort} must differ from --port`;
+      if (answers.pprof && answers.metricsPort === answers.pprofPort) return `--metrics-port ${answers.metricsPort} must differ from --pprof-port`;
+      const holder = portHolder(answers.metricsPort, ctx.monorepo?.services ?? []);
+      return holder && `--metrics-port ${answers.metricsPort} is already used by ${holder}`;
+    },
   }),
   // Last: its default and check depend on the features the answers above turn on.
   option({

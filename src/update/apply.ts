@@ -3,7 +3,7 @@
  * truncated: all new contents go to temporary files next to their targets
  * first, then each is renamed over its target (atomic on one filesystem).
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface Write {
@@ -35,10 +35,20 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
     }
     for (const { tmp, to } of temps) renameSync(tmp, to);
     temps.length = 0;
-    for (const w of writes) if (w.remove) rmSync(join(root, w.path), { force: true });
+    for (const w of writes) if (w.remove) removeFile(root, w.path);
   } finally {
     cleanup();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Removes path, then each parent directory that leaves empty (never root itself). */
+function removeFile(root: string, path: string): void {
+  rmSync(join(root, path), { force: true });
+  for (let dir = dirname(path); dir !== '.' && dir !== '/'; dir = dirname(dir)) {
+    const full = join(root, dir);
+    if (!existsSync(full) || readdirSync(full).length > 0) break;
+    rmdirSync(full);
   }
 }

@@ -33,6 +33,11 @@ const bad: BadCase[] = [
   { name: 'unknown database', args: ['svc', '--db', 'oracle'], message: /--db must be one of sqlite, mysql, postgres, none \(got "oracle"\)/ },
   { name: 'unknown docker base', args: ['svc', '--docker-base', 'ubuntu'], message: /--docker-base must be one of distroless, alpine, scratch/ },
   { name: 'pprof port equal to the HTTP port', args: ['svc', '--port', '9000', '--pprof-port', '9000'], message: /--pprof-port 9000 must differ from --port/ },
+  { name: 'metrics port equal to the HTTP port', args: ['svc', '--metrics-port', '8080'], message: /--metrics-port 8080 must differ from --port/ },
+  { name: 'metrics port equal to the pprof port', args: ['svc', '--pprof-port', '7000', '--metrics-port', '7000'], message: /--metrics-port 7000 must differ from --pprof-port/ },
+  { name: 'metrics port out of range', args: ['svc', '--metrics-port', '70000'], message: /--metrics-port must be a whole number from 1024 to 65535 \(got "70000"\)/ },
+  { name: 'privileged metrics port', args: ['svc', '--metrics-port', '443'], message: /--metrics-port must be a whole number from 1024/ },
+  { name: 'metrics port set to a non-number', args: ['svc', '--set', 'metrics-port=prom'], message: /--metrics-port must be a whole number/ },
   { name: 'malformed Go version', args: ['svc', '--go', 'latest'], message: /invalid Go version "latest"/ },
   { name: 'Go version older than gin needs', args: ['svc', '--go', '1.21'], message: /--go 1\.21\.0 is too old/ },
   { name: '--set without key=value', args: ['svc', '--set', 'port'], message: /--set needs key=value/ },
@@ -129,7 +134,7 @@ describe('contract', () => {
     const cwd = tempDir();
     const help = await runCli(['--help'], { cwd });
     expect(help.code).toBe(0);
-    for (const flag of ['--module', '--port', '--prefix', '--db', '--redis', '--nginx', '--docker-base', '--pprof-port', '--no-pprof', '--syslog', '--go', '--set', '--yes', '--no-verify', '--dry-run', '--force', '--help', '--version']) {
+    for (const flag of ['--module', '--port', '--prefix', '--db', '--redis', '--nginx', '--docker-base', '--pprof-port', '--no-pprof', '--syslog', '--metrics-port', '--no-metrics', '--go', '--set', '--yes', '--no-verify', '--dry-run', '--force', '--help', '--version']) {
       expect(help.stdout).toContain(flag);
     }
     const version = await runCli(['-v'], { cwd });

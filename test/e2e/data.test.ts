@@ -80,7 +80,7 @@ function projectText(dir: string): Map<string, string> {
 
 /** Runs the built binary to completion (for the exit-code tests). */
 function runBinary(binary: string, args: string[], env: Record<string, string>, cwd: string): Promise<RunResult> {
-  return run(binary, args, { cwd, env: { PPROF_ADDR: '', PORT: '0', ...env }, timeoutMs: 60_000 });
+  return run(binary, args, { cwd, env: { PPROF_ADDR: '', METRICS_ADDR: '', PORT: '0', ...env }, timeoutMs: 60_000 });
 }
 
 const fastRetries = { CONNECT_ATTEMPTS: '3', CONNECT_BACKOFF: '100ms' };

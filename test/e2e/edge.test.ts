@@ -329,7 +329,7 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
     const asUser = ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--'];
 
     const port = await freePort();
-    const proc = spawn('setpriv', [...asUser, bin], { cwd: app, env: { PORT: String(port), PPROF_ADDR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('setpriv', [...asUser, bin], { cwd: app, env: { PORT: String(port), PPROF_ADDR: '', METRICS_ADDR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let logs = '';
     proc.stdout!.on('data', (d) => (logs += d));
     proc.stderr!.on('data', (d) => (logs += d));

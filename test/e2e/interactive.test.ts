@@ -18,6 +18,8 @@ const answers: [string, string][] = [
   ['Serve pprof on a localhost-only port?', '\r'],
   ['pprof port', '7070\r'],
   ['Wire logs to syslog', 'n\r'],
+  ['Serve Prometheus metrics on a port of their own?', '\r'],
+  ['Metrics port', '\r'], // the default skips the HTTP port 9090 taken above: 9091
 ];
 
 function stripAnsi(s: string): string {
@@ -67,6 +69,8 @@ describe('interactive prompts in a terminal', () => {
       pprof: true,
       pprofPort: 7070,
       syslog: false,
+      metrics: true,
+      metricsPort: 9091,
     });
 
     // The printed one-liner regenerates the same service without questions.

@@ -1,6 +1,6 @@
 /**
  * Issue 8: the quality gate over the option matrix. A pairwise-covering set
- * of db x redis x docker-base x nginx x pprof x syslog (all-on and all-off
+ * of db x redis x docker-base x nginx x pprof x syslog x metrics (all-on and all-off
  * always in it, every value of every option at least once) is generated once
  * each with --yes (which verifies: tidy, gofmt, vet, build), then checked with
  * gofmt -l, go vet, staticcheck and gosec, which must find nothing, and the
@@ -27,13 +27,14 @@ const DIMENSIONS = {
   nginx: [true, false],
   pprof: [true, false],
   syslog: [true, false],
+  metrics: [true, false],
 } as const;
 type Key = keyof typeof DIMENSIONS;
 type Combo = { [K in Key]: (typeof DIMENSIONS)[K][number] };
 const KEYS = Object.keys(DIMENSIONS) as Key[];
 
-const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true };
-const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false };
+const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true, metrics: true };
+const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false, metrics: false };
 
 /** Every full combination, in a fixed order. */
 function everyCombo(): Combo[] {
@@ -74,7 +75,7 @@ function pairwise(): Combo[] {
 
 const flag = (name: string, on: boolean) => (on ? `--${name}` : `--no-${name}`);
 const cliArgs = (c: Combo) => [
-  '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog),
+  '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog), flag('metrics', c.metrics),
 ];
 const label = (c: Combo) => cliArgs(c).join(' ');
 
@@ -128,7 +129,7 @@ describe('option matrix quality gate', () => {
     for (const k of KEYS) for (const v of DIMENSIONS[k]) expect(COMBOS.some((c) => c[k] === v), `${k}=${String(v)}`).toBe(true);
     expect(COMBOS).toContainEqual(ALL_ON);
     expect(COMBOS).toContainEqual(ALL_OFF);
-    // Pairwise, not the full product (192): 4 x 3 is the least any cover can be.
+    // Pairwise, not the full product (384): 4 x 3 is the least any cover can be.
     expect(COMBOS.length).toBeLessThanOrEqual(16);
   });
 

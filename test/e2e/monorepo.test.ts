@@ -37,6 +37,7 @@ describe('monorepo', () => {
         module: `example.com/acme/mono/services/${name}`,
         port: 8080 + i,
         pprofPort: 6060 + i,
+        metricsPort: 9090 + i,
         prefix: `/api/${name}`,
       });
     });
@@ -56,6 +57,8 @@ describe('monorepo', () => {
     { args: ['--port', '8081'], message: /^create-gin-app: --port 8081 is already used by services\/users \(its HTTP port\)$/ },
     { args: ['--pprof-port', '6060'], message: /--pprof-port 6060 is already used by services\/orders \(its pprof port\)/ },
     { args: ['--port', '6062'], message: /--port 6062 is already used by services\/billing \(its pprof port\)/ },
+    { args: ['--metrics-port', '9091'], message: /--metrics-port 9091 is already used by services\/users \(its metrics port\)/ },
+    { args: ['--pprof-port', '9090'], message: /--pprof-port 9090 is already used by services\/orders \(its metrics port\)/ },
     { args: ['--prefix', '/api/orders'], message: /--prefix \/api\/orders clashes with services\/orders, which serves \/api\/orders/ },
     { args: ['--prefix', '/api/users/v2'], message: /clashes with services\/users, which serves \/api\/users/ },
     { args: ['--prefix', '/api'], message: /--prefix \/api clashes with services\/(billing|orders|payments|users)/ },

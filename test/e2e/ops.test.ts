@@ -55,7 +55,7 @@ function runToExit(env: Record<string, string>, timeoutMs = 15_000) {
     const started = Date.now();
     const proc = spawn(binary, [], {
       cwd: tempDir('cga-ops-run-'),
-      env: { PATH: process.env.PATH, PPROF_ADDR: '', ...env },
+      env: { PATH: process.env.PATH, PPROF_ADDR: '', METRICS_ADDR: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -17,6 +17,8 @@ describe('plopfile.ts', () => {
       pprof: 'true',
       pprofPort: '6070',
       syslog: 'false',
+      metrics: 'true',
+      metricsPort: '9200',
     };
     const bypass = Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
     // The loader flag is what this repo's .npmrc gives `npx plop`.

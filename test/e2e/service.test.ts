@@ -175,6 +175,7 @@ describe('4. the port answers as soon as it is bound', () => {
       env: {
         PATH: process.env.PATH,
         PPROF_ADDR: '',
+        METRICS_ADDR: '',
         PORT: String(port),
         DATABASE_URL: `postgres://app:s3cret@127.0.0.1:${nothing}/x?sslmode=disable`,
         CONNECT_ATTEMPTS: '100',

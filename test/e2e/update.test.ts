@@ -97,6 +97,35 @@ describe('create-gin-app update', () => {
     expect(read(dir, 'go.mod')).not.toContain('go-redis');
   });
 
+  it('(f) --set metrics=false removes the metrics cleanly and metrics=true brings them back, verified both ways', async () => {
+    const dir = await project();
+    const generated = snapshot(dir);
+    const answersBefore = JSON.parse(read(dir, 'gin-app.json')).answers;
+    const metricsFiles = ['internal/metrics/metrics.go', 'internal/server/metrics.go', 'cmd/server/metrics.go', 'internal/config/metrics.go', 'deploy/prometheus/alerts.yml', 'deploy/grafana/dashboard.json'];
+    for (const f of metricsFiles) expect(existsSync(join(dir, f)), f).toBe(true);
+
+    const off = await runCli(['update', '--set', 'metrics=false'], { cwd: dir });
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(off.stdout).toMatch(/✔ go build/);
+    for (const f of metricsFiles) expect(existsSync(join(dir, f)), f).toBe(false);
+    expect(read(dir, 'go.mod')).not.toContain('prometheus');
+    expect(read(dir, 'internal/config/config.go')).not.toContain('METRICS_ADDR');
+    expect(read(dir, 'docker-compose.yml')).not.toContain('prometheus');
+    // Tracing stays: it is in every service, off until an endpoint is set.
+    expect(existsSync(join(dir, 'internal/tracing/tracing.go'))).toBe(true);
+    const fresh = tempDir('cga-fresh-');
+    expect((await runCli(['svc', '--no-metrics', '--yes'], { cwd: fresh })).code).toBe(0);
+    expect(withoutGit(snapshot(dir))).toEqual(snapshot(join(fresh, 'svc')));
+
+    const on = await runCli(['update', '--set', 'metrics=true'], { cwd: dir });
+    expect(on.code, on.stdout + on.stderr).toBe(0);
+    // The same tree as generated; gin-app.json has the same answers (their order may differ).
+    const { 'gin-app.json': _, ...now } = withoutGit(snapshot(dir));
+    const { 'gin-app.json': __, ...then } = withoutGit(generated);
+    expect(now).toEqual(then);
+    expect(JSON.parse(read(dir, 'gin-app.json')).answers).toEqual(answersBefore);
+  });
+
   it('(e) --dry-run prints the plan and diffs and writes nothing', async () => {
     const dir = await project(['--no-verify']);
     const before = snapshot(dir);

@@ -54,7 +54,7 @@ export async function startService(binary: string, env: Record<string, string> =
     // Default: the project the binary was built in (buildServer puts it in <dir>/bin), so
     // relative paths such as SQLite's ./data stay out of the test runner's directory.
     cwd: cwd ?? dirname(dirname(binary)),
-    env: { PATH: process.env.PATH, PPROF_ADDR: '', ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH, PPROF_ADDR: '', METRICS_ADDR: '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';

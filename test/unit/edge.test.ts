@@ -56,7 +56,7 @@ describe('docker and nginx features', () => {
             const p = plan(await answers({ db, redis, nginx, dockerBase }), templates);
             const compose = parseYaml(file(p, 'docker-compose.yml')!);
             expect(Object.keys(compose.services).sort(), `${db} ${redis} ${nginx}`).toEqual(
-              ['app', ...(nginx ? ['nginx'] : []), ...(db === 'mysql' || db === 'postgres' ? ['db'] : []), ...(redis ? ['redis'] : [])].sort(),
+              ['app', ...(nginx ? ['nginx'] : []), ...(db === 'mysql' || db === 'postgres' ? ['db'] : []), ...(redis ? ['redis'] : []), 'prometheus'].sort(),
             );
             expect(file(p, 'Dockerfile')).toContain(`FROM ${FINAL_IMAGES[dockerBase]}\n`);
           }

@@ -86,6 +86,8 @@ describe('resolving answers', () => {
       pprof: true,
       pprofPort: 6060,
       syslog: true,
+      metrics: true,
+      metricsPort: 9090,
       go: '1.26.0',
     });
   });

@@ -50,7 +50,8 @@ describe('templates', () => {
     for (const given of sets) {
       const p = plan(await answers(given), templates);
       expect(p.files.length).toBeGreaterThan(10);
-      for (const f of p.files) {
+      // Grafana legends and Prometheus alert texts use {{...}} themselves.
+      for (const f of p.files.filter((f) => !['deploy/grafana/dashboard.json', 'deploy/prometheus/alerts.yml'].includes(f.path))) {
         expect(f.content, `${f.path} with ${JSON.stringify(given)}`).not.toMatch(/\{\{|\}\}\}/);
       }
     }

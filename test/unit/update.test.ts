@@ -107,8 +107,8 @@ describe('property: no edit is ever silently lost', () => {
     const random = rng(20261125);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const changes: Partial<Answers>[] = [
-      { port: 9090 }, { prefix: '/v2/shop' }, { redis: true }, { redis: false }, { db: 'postgres' }, { db: 'none' },
-      { db: 'mysql' }, { nginx: false }, { dockerBase: 'alpine' }, { pprof: false }, { syslog: false }, { module: 'example.com/other' },
+      { port: 9000 }, { prefix: '/v2/shop' }, { redis: true }, { redis: false }, { db: 'postgres' }, { db: 'none' },
+      { db: 'mysql' }, { nginx: false }, { dockerBase: 'alpine' }, { pprof: false }, { syslog: false }, { metrics: false }, { module: 'example.com/other' },
     ];
     for (let round = 0; round < 60; round++) {
       const before = await answers({ ...pick(changes), ...pick(changes) });
