@@ -19,6 +19,7 @@ export interface Answers {
   pprof: boolean;
   pprofPort: number;
   syslog: boolean;
+  k8s: boolean;
   go: string;
 }
 
@@ -209,6 +210,16 @@ export const options = [
     help: 'syslog wiring for both Gin writers (address chosen at run time)',
     helpDefault: 'on',
     prompt: 'Wire logs to syslog when SYSLOG_ADDR is set?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'k8s',
+    flag: 'k8s',
+    boolean: true,
+    help: 'kustomize manifests under deploy/k8s (restricted Pod Security)',
+    helpDefault: 'on',
+    prompt: 'Generate Kubernetes manifests (kustomize)?',
     default: () => true,
     parse: asBoolean,
   }),

@@ -18,6 +18,7 @@ const answers: [string, string][] = [
   ['Serve pprof on a localhost-only port?', '\r'],
   ['pprof port', '7070\r'],
   ['Wire logs to syslog', 'n\r'],
+  ['Generate Kubernetes manifests', 'n\r'],
 ];
 
 function stripAnsi(s: string): string {
@@ -67,6 +68,7 @@ describe('interactive prompts in a terminal', () => {
       pprof: true,
       pprofPort: 7070,
       syslog: false,
+      k8s: false,
     });
 
     // The printed one-liner regenerates the same service without questions.

@@ -74,6 +74,7 @@ describe('resolving answers', () => {
       pprof: true,
       pprofPort: 6060,
       syslog: true,
+      k8s: true,
       go: '1.26.0',
     });
   });
