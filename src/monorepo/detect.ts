@@ -14,6 +14,8 @@ export interface ServiceClaim {
   port: number;
   pprofPort?: number;
   prefix: string;
+  /** Whether it has Kubernetes manifests (deploy/k8s/base). */
+  k8s?: boolean;
 }
 
 export interface Monorepo {
@@ -69,6 +71,7 @@ export function findServices(root: string, depth = 6): ServiceClaim[] {
           port: Number(answers.port),
           pprofPort: answers.pprof === false ? undefined : Number(answers.pprofPort),
           prefix: String(answers.prefix),
+          k8s: answers.k8s === true,
         });
       } catch {
         // Not ours to judge here; `update` in that service reports it.
