@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../../scripts/go-tools.mjs';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { plan } from '../../src/plan.js';
+import { settingsOf } from '../../src/settings-docs.js';
 import { loadTemplates } from '../../src/templates/load.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
@@ -222,6 +223,13 @@ describe('aligned with the answers', () => {
       const storePorts = [...(c.db === 'postgres' ? ['TCP/5432'] : []), ...(c.db === 'mysql' ? ['TCP/3306'] : []), ...(c.redis ? ['TCP/6379'] : [])];
       expect(egress).toEqual(['TCP/53', 'UDP/53', ...storePorts].sort());
 
+      // The ConfigMap: exactly the non-secret settings of the Config declaration.
+      const declared = settingsOf(readFileSync(join(dir, 'internal/config/config.go'), 'utf8'));
+      expect(Object.keys(cm).sort()).toEqual(declared.filter((x) => !x.secret).map((x) => x.env).sort());
+      for (const x of declared.filter((x) => !['PORT', 'DRAIN_DELAY', 'DATABASE_URL'].includes(x.env) && !x.secret)) {
+        expect(cm[x.env], x.env).toBe(x.def);
+      }
+
       // Secrets by reference only, never in the ConfigMap.
       const secretEnv = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name).sort();
       expect(secretEnv).toEqual([...(c.db !== 'sqlite' ? ['DATABASE_URL'] : []), ...(c.redis ? ['REDIS_URL'] : [])].sort());
@@ -288,6 +296,33 @@ describe('aligned with the answers', () => {
     const dir = await generate(['--no-k8s']);
     expect(spawnSync('ls', [join(dir, 'deploy/k8s')]).status).not.toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers.k8s).toBe(false);
+  });
+});
+
+describe('the ConfigMap follows the Config declaration in the project too', () => {
+  it('a new setting fails TestDocs until go generate adds it to config.env, keeping edited values', async () => {
+    const cwd = tempDir('cga-k8s-gen-');
+    const r = await runCli(['svc', '--db', 'none', '--yes'], { cwd });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const dir = join(cwd, 'svc');
+    const envFile = join(dir, 'deploy/k8s/base/config.env');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace('DRAIN_DELAY=5s', 'DRAIN_DELAY=8s'));
+    const configGo = join(dir, 'internal/config/config.go');
+    writeFileSync(
+      configGo,
+      readFileSync(configGo, 'utf8').replace(/^(\tPIDFile\s)/m, '\tFeatureFlags string `env:"FEATURE_FLAGS" default:"none" usage:"flags"`\n\tAPIToken string `env:"API_TOKEN" secret:"true" usage:"token"`\n$1'),
+    );
+    await go(dir, ['fmt', './internal/config']);
+    const failing = spawnSync('go', ['test', '-count=1', '-run', '^TestDocs$', './internal/config'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+    expect(failing.status).not.toBe(0);
+    expect(failing.stdout).toContain('deploy/k8s/base/config.env does not match');
+    await go(dir, ['generate', './internal/config']);
+    await go(dir, ['test', '-count=1', '-run', '^TestDocs$', './internal/config']);
+    const text = readFileSync(envFile, 'utf8');
+    expect(text).toContain('FEATURE_FLAGS=none');
+    expect(text).not.toContain('API_TOKEN');
+    expect(text).toContain('DRAIN_DELAY=8s');
+    expect(one(build(join(dir, 'deploy/k8s/base')).objects, 'ConfigMap').data!.FEATURE_FLAGS).toBe('none');
   });
 });
 
