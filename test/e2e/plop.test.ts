@@ -17,6 +17,7 @@ describe('plopfile.ts', () => {
       pprof: 'true',
       pprofPort: '6070',
       syslog: 'false',
+      k8s: 'true',
     };
     const bypass = Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
     // The loader flag is what this repo's .npmrc gives `npx plop`.
