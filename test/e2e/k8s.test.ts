@@ -172,8 +172,14 @@ describe('aligned with the answers', () => {
       const allPorts = [...container.ports.map((p: any) => p.containerPort), ...svc.spec.ports.map((p: any) => p.port)];
       expect(allPorts).not.toContain(c.pprofPort);
       expect(cm.PPROF_ADDR).toBe(`127.0.0.1:${c.pprofPort}`);
-      // No metrics answer on this branch: no metrics port (see the metrics test below).
-      expect(container.ports.map((p: any) => p.name)).toEqual(['http']);
+      // The metrics port only with the metrics answer (issue 17; absent: off).
+      const stored = JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers;
+      const metricsPort: number | undefined = stored.metrics === true ? stored.metricsPort : undefined;
+      expect(container.ports.map((p: any) => p.name)).toEqual(metricsPort ? ['http', 'metrics'] : ['http']);
+      if (metricsPort) {
+        expect(container.ports[1].containerPort).toBe(metricsPort);
+        expect(cm.METRICS_ADDR).toBe(`:${metricsPort}`);
+      }
 
       // The startup window outlasts the stores' connect retries (from the ConfigMap's values).
       const stores = 1 + (c.redis ? 1 : 0); // every case has a database
@@ -218,7 +224,7 @@ describe('aligned with the answers', () => {
 
       // NetworkPolicy: the controller to the HTTP port; egress DNS and the chosen stores only.
       expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-      expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([c.port]);
+      expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual(metricsPort ? [c.port, metricsPort] : [c.port]);
       const egress = policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
       const storePorts = [...(c.db === 'postgres' ? ['TCP/5432'] : []), ...(c.db === 'mysql' ? ['TCP/3306'] : []), ...(c.redis ? ['TCP/6379'] : [])];
       expect(egress).toEqual(['TCP/53', 'UDP/53', ...storePorts].sort());
@@ -365,7 +371,7 @@ describe('monorepo: one kustomization and one Ingress for every service', () => 
 });
 
 describe('update', () => {
-  it('a port change rewrites Deployment, Service, probes, Ingress and policy, and keeps an edit to the prod overlay', async () => {
+  it('a port change rewrites Deployment, Service, probes, Ingress and policy; a prefix and a store follow too; an edit to the prod overlay is kept', async () => {
     const dir = await generate(['--db', 'postgres']);
     const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
     const edited = readFileSync(overlay, 'utf8').replace('count: 3', 'count: 5').replace('resources:\n', '# ops: five replicas since the launch\nresources:\n');
@@ -389,5 +395,18 @@ describe('update', () => {
     const backend = one(prod, 'Ingress').spec.rules[0].http.paths[0].backend.service;
     expect(one(prod, 'Service', backend.name).spec.ports.find((p: any) => p.name === backend.port.name).port).toBe(9095);
     expect(one(prod, 'NetworkPolicy').spec.ingress[0].ports[0].port).toBe(9095);
+
+    // Prefix and stores: the Ingress path, the secret reference, the egress port and the settings follow.
+    const r2 = await runCli(['update', '--set', 'prefix=/internal/ledger-v3', '--set', 'redis=true', '--no-verify'], { cwd: dir });
+    expect(r2.code, r2.stdout + r2.stderr).toBe(0);
+    expect(readFileSync(overlay, 'utf8')).toBe(edited);
+    const again = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after prefix and redis update').objects;
+    expect(one(again, 'Ingress').spec.rules[0].http.paths[0].path).toBe('/internal/ledger-v3');
+    const env = one(again, 'Deployment').spec.template.spec.containers[0].env as any[];
+    expect(env.find((e) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: 'svc-secrets', key: 'REDIS_URL' });
+    const egress = one(again, 'NetworkPolicy').spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port));
+    expect(egress).toContain(6379);
+    expect(one(again, 'ConfigMap').data).toHaveProperty('REDIS_POOL_SIZE');
+    expect(one(again, 'ConfigMap').data).not.toHaveProperty('REDIS_URL');
   });
 });
