@@ -298,6 +298,17 @@ describe('aligned with the answers', () => {
     expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([8085, 9464]);
   });
 
+  it("prod's documented TRUSTED_PROXIES merge, uncommented, sets the ingress controller's addresses", async () => {
+    const dir = await generate(['--db', 'postgres']);
+    const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
+    const text = readFileSync(overlay, 'utf8');
+    const block = /^# configMapGenerator:\n(?:#  .*\n)+/m.exec(text)![0];
+    writeFileSync(overlay, text.replace(block, block.replace(/^# /gm, '').replace(/^#/gm, '')));
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'prod with TRUSTED_PROXIES');
+    expect(one(prod.objects, 'ConfigMap').data!.TRUSTED_PROXIES).toBe('10.244.0.0/16');
+    expect(one(prod.objects, 'ConfigMap').data!.PORT).toBe('8080');
+  });
+
   it('--no-k8s writes no deploy/k8s', async () => {
     const dir = await generate(['--no-k8s']);
     expect(spawnSync('ls', [join(dir, 'deploy/k8s')]).status).not.toBe(0);
