@@ -241,6 +241,14 @@ describe('aligned with the answers', () => {
       expect(secretEnv).toEqual([...(c.db !== 'sqlite' ? ['DATABASE_URL'] : []), ...(c.redis ? ['REDIS_URL'] : [])].sort());
       for (const s of secretEnv) expect(cm).not.toHaveProperty(s);
       for (const e of env.filter((e) => e.valueFrom?.secretKeyRef)) expect(e.valueFrom.secretKeyRef.name).toBe('svc-secrets');
+      // ... and the line that creates it, in the README and the prod overlay.
+      const createLine = `kubectl create secret generic svc-secrets`;
+      for (const doc of ['README.md', 'deploy/k8s/overlays/prod/kustomization.yaml']) {
+        const text = readFileSync(join(dir, doc), 'utf8');
+        if (secretEnv.length) expect(text, doc).toContain(createLine);
+        for (const s of secretEnv) expect(text, doc).toContain(`--from-literal=${s}=`);
+      }
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('kubectl apply -k deploy/k8s/overlays/prod');
 
       // Security: the image's UID, no token, read-only root with /tmp.
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
@@ -410,7 +418,11 @@ describe('update', () => {
     // Prefix and stores: the Ingress path, the secret reference, the egress port and the settings follow.
     const r2 = await runCli(['update', '--set', 'prefix=/internal/ledger-v3', '--set', 'redis=true', '--no-verify'], { cwd: dir });
     expect(r2.code, r2.stdout + r2.stderr).toBe(0);
-    expect(readFileSync(overlay, 'utf8')).toBe(edited);
+    // Merged: the edits stay, and the secret line gains REDIS_URL.
+    const merged = readFileSync(overlay, 'utf8');
+    expect(merged).toContain('count: 5');
+    expect(merged).toContain('# ops: five replicas since the launch\n');
+    expect(merged).toMatch(/kubectl create secret generic svc-secrets --from-literal=DATABASE_URL='…' --from-literal=REDIS_URL='…'/);
     const again = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after prefix and redis update').objects;
     expect(one(again, 'Ingress').spec.rules[0].http.paths[0].path).toBe('/internal/ledger-v3');
     const env = one(again, 'Deployment').spec.template.spec.containers[0].env as any[];
