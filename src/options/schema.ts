@@ -4,6 +4,7 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
+import { k8sName } from '../features/k8s.js';
 import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from '../monorepo/detect.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
 
@@ -222,6 +223,13 @@ export const options = [
     prompt: 'Generate Kubernetes manifests (kustomize)?',
     default: () => true,
     parse: asBoolean,
+    // In a monorepo every service's objects share the root kustomization: their names must differ.
+    check: (answers, ctx) => {
+      if (!answers.k8s) return undefined;
+      const name = k8sName(answers.module);
+      const holder = (ctx.monorepo?.services ?? []).find((s) => s.k8s && k8sName(s.module) === name);
+      return holder && `--k8s: the Kubernetes name "${name}" (from --module) is already used by ${holder.dir}; choose another --module or --no-k8s`;
+    },
   }),
   // Last: its default and check depend on the features the answers above turn on.
   option({

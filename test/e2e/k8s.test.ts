@@ -20,7 +20,7 @@ import { resolveAnswers } from '../../src/options/resolve.js';
 import { plan } from '../../src/plan.js';
 import { settingsOf } from '../../src/settings-docs.js';
 import { loadTemplates } from '../../src/templates/load.js';
-import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
 
 let kustomize = '';
@@ -365,6 +365,13 @@ describe('monorepo: one kustomization and one Ingress for every service', () => 
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('deploy/k8s/kustomization.yaml');
     }
+    // A fourth whose objects would take the name of one of them is refused, writing nothing.
+    const before = snapshot(root);
+    const clash = await runCli(['teams/orders', '--prefix', '/teams/orders', '--yes', '--no-verify'], { cwd: root });
+    expect(clash.code).toBe(2);
+    expect(reason(clash)).toMatch(/--k8s: the Kubernetes name "orders" \(from --module\) is already used by services\/orders/);
+    expect(snapshot(root)).toEqual(before);
+
     const built = validated(join(root, 'deploy/k8s'), 'monorepo of three');
     const ingresses = built.objects.filter((o) => o.kind === 'Ingress');
     expect(ingresses).toHaveLength(1);
