@@ -68,7 +68,6 @@ const STARTUP_PERIOD = 5;
 function kubeData(answers: Answers) {
   const name = k8sName(answers.module);
   const stores = (answers.db === 'none' ? 0 : 1) + (answers.redis ? 1 : 0);
-  const serverStores = (answers.db === 'postgres' || answers.db === 'mysql' ? 1 : 0) + (answers.redis ? 1 : 0);
   // Pods get 30s past their stores' connect budget (at least 60s in all).
   const startupWindow = Math.max(60, connectBudgetSeconds(stores) + 30);
   const drain = seconds(COMPOSE_DRAIN_DELAY);
@@ -92,14 +91,13 @@ function kubeData(answers: Answers) {
     secretName: `${name}-secrets`,
     secrets,
     hasSecrets: secrets.length > 0,
-    serverStores,
     egressPorts,
     drainDelay: COMPOSE_DRAIN_DELAY,
     // DRAIN_DELAY + SHUTDOWN_TIMEOUT, and 10s for the process to exit: the
     // kubelet never SIGKILLs a pod that is still draining.
     terminationGracePeriodSeconds: drain + shutdown + 10,
     startup: { periodSeconds: STARTUP_PERIOD, failureThreshold: Math.ceil(startupWindow / STARTUP_PERIOD), budget: connectBudgetSeconds(stores) },
-    // The base's resources are prod's; dev asks for less.
+    // The base's limit is compose's mem_limit; the overlays set their own.
     memoryLimit: CONTAINER_MEMORY.memLimit.replace(/m$/, 'Mi'),
     image: { name, tag: '0.1.0', devTag: 'dev' },
   };
