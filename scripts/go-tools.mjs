@@ -1,6 +1,7 @@
 /**
- * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts): the one
- * table of their pins, the finder the gate uses, and the installer the test
+ * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts) and
+ * kustomize for the manifests' gate (test/e2e/k8s.test.ts): the one table of
+ * their pins, the finder the gate uses, and the installer the test
  * run calls first (test/global-setup.ts). They go into .cache/go-tools/bin of
  * this checkout: no root, no GOPATH, and kept across runs (node_modules/.cache
  * would not be: `npm ci` deletes node_modules). Plain Node with no
@@ -17,6 +18,9 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PINNED = {
   staticcheck: { module: 'honnef.co/go/tools', pkg: 'honnef.co/go/tools/cmd/staticcheck', version: 'v0.8.2' },
   gosec: { module: 'github.com/securego/gosec/v2', pkg: 'github.com/securego/gosec/v2/cmd/gosec', version: 'v2.30.0' },
+  // The manifests' gate (test/e2e/k8s.test.ts). v5.8.1 is the newest that
+  // builds with Go 1.26; newer ones may need Go 1.27.
+  kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

@@ -46,7 +46,9 @@ export function plan(answers: Answers, templates: TemplateSet): Plan {
   const files: PlannedFile[] = [];
   const owner = new Map<string, string>();
   for (const f of applying) {
+    const omitted = new Set(f.omit?.(answers));
     for (const [path, render] of Object.entries(templates[f.name] ?? {})) {
+      if (omitted.has(path)) continue;
       const taken = owner.get(path);
       if (taken) throw new Error(`features ${taken} and ${f.name} both render ${path}`);
       owner.set(path, f.name);

@@ -12,22 +12,42 @@ export interface Setting {
   env: string;
   def: string;
   usage: string;
+  secret: boolean;
 }
 
-const SECTIONS = {
+/** KEY=value lines of an env-file text (comments and blank lines skipped). */
+function envValues(text: string): Map<string, string> {
+  return new Map([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(([, k, v]) => [k!, v!]));
+}
+
+const SECTIONS: Record<string, { begin: string; end: string; body: (s: Setting[], current: string) => string }> = {
   '.env.example': {
     begin: '# BEGIN settings: generated from internal/config (go generate ./internal/config)',
     end: '# END settings',
-    body: (s: Setting[]) => s.map((x) => `# ${x.usage}\n${x.env}=${x.def}\n\n`).join(''),
+    body: (s) => s.map((x) => `# ${x.usage}\n${x.env}=${x.def}\n\n`).join(''),
+  },
+  // The Kubernetes ConfigMap (kustomize configMapGenerator): the non-secret
+  // settings; the values its template gives (PORT, DRAIN_DELAY, ...) replace
+  // the defaults.
+  'deploy/k8s/base/config.env': {
+    begin: '# BEGIN settings: generated from internal/config by create-gin-app',
+    end: '# END settings',
+    body: (s, current) => {
+      const given = envValues(current);
+      return s
+        .filter((x) => !x.secret)
+        .map((x) => `# ${x.usage}\n${x.env}=${given.get(x.env) ?? x.def}\n\n`)
+        .join('');
+    },
   },
   'README.md': {
     begin: '<!-- BEGIN settings: generated from internal/config (go generate ./internal/config) -->',
     end: '<!-- END settings -->',
-    body: (s: Setting[]) =>
+    body: (s) =>
       '| variable | flag | default | meaning |\n|---|---|---|---|\n' +
       s.map((x) => `| \`${x.env}\` | \`-${flagName(x.env)}\` | ${x.def ? `\`${x.def}\`` : '(none)'} | ${x.usage} |\n`).join(''),
   },
-} as const;
+};
 
 const flagName = (env: string) => env.toLowerCase().replaceAll('_', '-');
 
@@ -41,21 +61,30 @@ function tagValue(tag: string, key: string): string {
 export function settingsOf(configGo: string): Setting[] {
   const body = /^type Config struct \{\n([\s\S]*?)^\}/m.exec(configGo)?.[1] ?? '';
   return [...body.matchAll(/^\t\w+\s+\S+\s+`([^`]*)`/gm)]
-    .map(([, tag]) => ({ env: tagValue(tag!, 'env'), def: tagValue(tag!, 'default'), usage: tagValue(tag!, 'usage') }))
+    .map(([, tag]) => ({
+      env: tagValue(tag!, 'env'),
+      def: tagValue(tag!, 'default'),
+      usage: tagValue(tag!, 'usage'),
+      secret: tagValue(tag!, 'secret') === 'true',
+    }))
     .filter((s) => s.env);
 }
 
-/** Fills the settings sections of .env.example and README.md from internal/config/config.go. */
+/**
+ * Fills the settings sections of .env.example, README.md and the Kubernetes
+ * config.env from internal/config/config.go.
+ */
 export function fillSettingsDocs(files: PlannedFile[]): void {
   const config = files.find((f) => f.path === 'internal/config/config.go');
   if (!config) return;
   const settings = settingsOf(config.content);
   for (const f of files) {
-    const section = SECTIONS[f.path as keyof typeof SECTIONS];
+    const section = SECTIONS[f.path];
     if (!section) continue;
     const start = f.content.indexOf(`${section.begin}\n`);
     const end = f.content.indexOf(section.end, start);
     if (start < 0 || end < 0) throw new Error(`${f.path}: template lacks the settings markers`);
-    f.content = f.content.slice(0, start) + `${section.begin}\n` + section.body(settings) + f.content.slice(end);
+    const current = f.content.slice(start + section.begin.length + 1, end);
+    f.content = f.content.slice(0, start) + `${section.begin}\n` + section.body(settings, current) + f.content.slice(end);
   }
 }

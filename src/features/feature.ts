@@ -16,6 +16,8 @@ export interface Feature {
   goModules?: readonly GoModule[];
   /** Oldest Go release the feature's code and modules support. */
   minGo?: string;
+  /** Its templates (output paths) that these answers do without. */
+  omit?(answers: Answers): readonly string[];
   /** Extra values for its templates, derived from the answers. */
   data?(answers: Answers): Record<string, unknown>;
 }

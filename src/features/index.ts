@@ -1,10 +1,11 @@
 import { core } from './core.js';
 import { docker } from './docker.js';
 import type { Feature } from './feature.js';
+import { k8s } from './k8s.js';
 import { nginx } from './nginx.js';
 import { observabilityFeatures } from './observability.js';
 import { ops, pprof, syslog } from './ops.js';
 import { storeFeatures } from './stores.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...observabilityFeatures];
+export const features: readonly Feature[] = [core, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...observabilityFeatures, k8s];

@@ -9,10 +9,18 @@ import type { Feature } from './feature.js';
 
 const usesDatabase = (a: Answers) => a.db !== 'none';
 
+/**
+ * Startup retry defaults (CONNECT_ATTEMPTS, CONNECT_BACKOFF), also what the
+ * Kubernetes startupProbe allows for. attemptTimeoutSeconds bounds one try
+ * (Redis's dial timeout; the database drivers connect within it too).
+ */
+export const CONNECT = { attempts: 8, backoff: '500ms', attemptTimeoutSeconds: 5 } as const;
+
 /** Shared startup-retry code, present when any store is. */
 export const stores: Feature = {
   name: 'stores',
   applies: (a) => usesDatabase(a) || a.redis,
+  data: () => ({ connect: CONNECT }),
 };
 
 /** GORM, pool settings, startup retry, goose migrations, readiness check and the items example. */

@@ -65,6 +65,7 @@ export function findServices(root: string, depth = 6): ServiceClaim[] {
           // Answers from before the metrics option had none: nothing claimed.
           metricsPort: answers.metrics === false || answers.metricsPort === undefined ? undefined : Number(answers.metricsPort),
           prefix: String(answers.prefix),
+          k8s: answers.k8s === true,
         });
       } catch {
         // Not ours to judge here; `update` in that service reports it.

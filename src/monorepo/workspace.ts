@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
+import { k8sName } from '../options/claims.js';
 import { proxyLimits } from '../features/nginx.js';
 import { loadTemplates } from '../templates/index.js';
 import { applyWrites } from '../update/apply.js';
@@ -10,7 +11,11 @@ import { findServices } from './detect.js';
 /** Listen port written into the gateway config. */
 export const GATEWAY_PORT = 80;
 
-/** Renders deploy/nginx/gateway.conf and deploy/compose.yml from every service under root. */
+/**
+ * Renders deploy/nginx/gateway.conf, deploy/compose.yml and deploy/k8s/ (a
+ * kustomization of every service's base, with one Ingress routing each
+ * prefix to its Service) from every service under root.
+ */
 export function renderGateway(root: string): { path: string; content: string }[] {
   const taken = new Set<string>();
   const services = findServices(root).map((s) => {
@@ -18,10 +23,13 @@ export function renderGateway(root: string): { path: string; content: string }[]
     let upstream = s.dir.split('/').pop()!.replace(/[^A-Za-z0-9_-]/g, '_');
     while (taken.has(upstream)) upstream += '_';
     taken.add(upstream);
-    return { ...s, upstream };
+    return { ...s, upstream, kubeName: k8sName(s.module) };
   });
-  const data = { services, listen: GATEWAY_PORT, proxy: proxyLimits() };
-  return Object.entries(loadTemplates()._monorepo!).map(([path, render]) => ({ path, content: render(data) }));
+  const kube = services.filter((s) => s.k8s);
+  const data = { services, kube, listen: GATEWAY_PORT, proxy: proxyLimits() };
+  return Object.entries(loadTemplates()._monorepo!)
+    .filter(([path]) => kube.length > 0 || !path.startsWith('deploy/k8s/'))
+    .map(([path, render]) => ({ path, content: render(data) }));
 }
 
 export function writeGateway(root: string): string[] {

@@ -4,7 +4,7 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
-import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
+import { k8sName, nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix, slugFromDirName } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
@@ -21,6 +21,7 @@ export interface Answers {
   syslog: boolean;
   metrics: boolean;
   metricsPort: number;
+  k8s: boolean;
   go: string;
 }
 
@@ -241,6 +242,23 @@ export const options = [
       if (answers.pprof && answers.metricsPort === answers.pprofPort) return `--metrics-port ${answers.metricsPort} must differ from --pprof-port`;
       const holder = portHolder(answers.metricsPort, ctx.monorepo?.services ?? []);
       return holder && `--metrics-port ${answers.metricsPort} is already used by ${holder}`;
+    },
+  }),
+  option({
+    key: 'k8s',
+    flag: 'k8s',
+    boolean: true,
+    help: 'kustomize manifests under deploy/k8s (restricted Pod Security)',
+    helpDefault: 'on',
+    prompt: 'Generate Kubernetes manifests (kustomize)?',
+    default: () => true,
+    parse: asBoolean,
+    // In a monorepo every service's objects share the root kustomization: their names must differ.
+    check: (answers, ctx) => {
+      if (!answers.k8s) return undefined;
+      const name = k8sName(answers.module);
+      const holder = (ctx.monorepo?.services ?? []).find((s) => s.k8s && k8sName(s.module) === name);
+      return holder && `--k8s: the Kubernetes name "${name}" (from --module) is already used by ${holder.dir}; choose another --module or --no-k8s`;
     },
   }),
   // Last: its default and check depend on the features the answers above turn on.

@@ -1,10 +1,10 @@
 /**
  * Issue 14: the README's test line works on a fresh clone. The repository's
  * committed HEAD is cloned into a temp dir on a machine where neither PATH
- * nor GOPATH has staticcheck or gosec (GOPATH is an empty dir; the module and
+ * nor GOPATH has staticcheck, gosec or kustomize (GOPATH is an empty dir; the module and
  * build caches are shared, to save downloads and compiles), the test run's
  * linter set-up (scripts/go-tools.mjs, which the global setup calls) runs
- * there, and the matrix gate's finder must find both linters at their pinned
+ * there, and the gates' finder must find the three tools at their pinned
  * versions in the clone's own directory; a second run must reuse them.
  * Also: .ci/run is the README's test line, and `npm test` on an unprepared
  * machine stops with one line naming the prepare script.
@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT, run, tempDir } from '../helpers/cli.js';
 
-const TOOLS = ['staticcheck', 'gosec'] as const;
+const TOOLS = ['staticcheck', 'gosec', 'kustomize'] as const;
 
 /** The README's test line: the second command of its first sh block, without its comment. */
 function readmeTestLine(): string {
@@ -40,7 +40,7 @@ describe('a fresh clone', () => {
     expect(readmeTestLine()).toContain('bash scripts/prepare-machine.sh');
   });
 
-  it('gets the pinned linters into its own .cache/go-tools/bin, without GOPATH or PATH, where the matrix gate finds them; a second run reuses them', async () => {
+  it('gets the pinned linters and kustomize into its own .cache/go-tools/bin, without GOPATH or PATH, where the matrix gate finds them; a second run reuses them', async () => {
     const clone = join(tempDir('cga-clone-'), 'create-gin-app');
     execFileSync('git', ['clone', '--quiet', ROOT, clone]);
     expect(execFileSync('git', ['-C', clone, 'rev-parse', 'HEAD'], { encoding: 'utf8' })).toBe(
@@ -64,6 +64,7 @@ describe('a fresh clone', () => {
     expect(first.code, `${first.stdout}${first.stderr}`).toBe(0);
     expect(first.stdout).toMatch(/^staticcheck v0\.8\.2: installed /m);
     expect(first.stdout).toMatch(/^gosec v2\.30\.0: installed /m);
+    expect(first.stdout).toMatch(/^kustomize v5\.8\.1: installed /m);
 
     // The gate's finder, as the clone has it (matrix.test.ts imports the same module).
     const goTools = (await import(pathToFileURL(join(clone, 'scripts/go-tools.mjs')).href)) as typeof import('../../scripts/go-tools.mjs');
@@ -81,6 +82,7 @@ describe('a fresh clone', () => {
     expect(second.code, `${second.stdout}${second.stderr}`).toBe(0);
     expect(second.stdout).toMatch(/^staticcheck v0\.8\.2: up to date /m);
     expect(second.stdout).toMatch(/^gosec v2\.30\.0: up to date /m);
+    expect(second.stdout).toMatch(/^kustomize v5\.8\.1: up to date /m);
     expect(TOOLS.map((t) => statSync(join(bin, t)).mtimeMs)).toEqual(built);
   }, 900_000);
 });

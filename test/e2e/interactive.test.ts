@@ -20,6 +20,7 @@ const answers: [string, string][] = [
   ['Wire logs to syslog', 'n\r'],
   ['Serve Prometheus metrics on a port of their own?', '\r'],
   ['Metrics port', '\r'], // the default skips the HTTP port 9090 taken above: 9091
+  ['Generate Kubernetes manifests', 'n\r'],
 ];
 
 function stripAnsi(s: string): string {
@@ -71,6 +72,7 @@ describe('interactive prompts in a terminal', () => {
       syslog: false,
       metrics: true,
       metricsPort: 9091,
+      k8s: false,
     });
 
     // The printed one-liner regenerates the same service without questions.

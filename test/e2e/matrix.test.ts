@@ -1,6 +1,6 @@
 /**
  * Issue 8: the quality gate over the option matrix. A pairwise-covering set
- * of db x redis x docker-base x nginx x pprof x syslog x metrics (all-on and all-off
+ * of db x redis x docker-base x nginx x pprof x syslog x metrics x k8s (all-on and all-off
  * always in it, every value of every option at least once) is generated once
  * each with --yes (which verifies: tidy, gofmt, vet, build), then checked with
  * gofmt -l, go vet, staticcheck and gosec, which must find nothing, and the
@@ -10,10 +10,15 @@
  * analysed once. staticcheck and gosec are pinned in scripts/go-tools.mjs,
  * which the test run's global setup uses to install them into the checkout.
  * The all-off (--db none) and all-on (fullest) sets also run `make test-race`
- * (CGO_ENABLED=1 go test -race ./...).
+ * (CGO_ENABLED=1 go test -race ./...). With --k8s, the manifests' base and
+ * overlays go through `kustomize build` and test/helpers/k8scheck (strict
+ * k8s.io/api decoding, restricted Pod Security); with --no-k8s there are none.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run, type RunResult } from '../helpers/cli.js';
+import { ROOT, run, tempDir, type RunResult } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { generate } from '../helpers/project.js';
 import { findTool } from '../../scripts/go-tools.mjs';
@@ -28,13 +33,14 @@ const DIMENSIONS = {
   pprof: [true, false],
   syslog: [true, false],
   metrics: [true, false],
+  k8s: [true, false],
 } as const;
 type Key = keyof typeof DIMENSIONS;
 type Combo = { [K in Key]: (typeof DIMENSIONS)[K][number] };
 const KEYS = Object.keys(DIMENSIONS) as Key[];
 
-const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true, metrics: true };
-const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false, metrics: false };
+const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true, metrics: true, k8s: true };
+const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false, metrics: false, k8s: false };
 
 /** Every full combination, in a fixed order. */
 function everyCombo(): Combo[] {
@@ -75,7 +81,8 @@ function pairwise(): Combo[] {
 
 const flag = (name: string, on: boolean) => (on ? `--${name}` : `--no-${name}`);
 const cliArgs = (c: Combo) => [
-  '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog), flag('metrics', c.metrics),
+  '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog),
+  flag('metrics', c.metrics), flag('k8s', c.k8s),
 ];
 const label = (c: Combo) => cliArgs(c).join(' ');
 
@@ -88,6 +95,19 @@ const RACE_SETS: readonly Combo[] = [ALL_OFF, ALL_ON];
 // Pinned in scripts/go-tools.mjs, installed by the test run's global setup.
 const staticcheck = findTool('staticcheck');
 const gosec = findTool('gosec');
+const kustomize = findTool('kustomize');
+
+/** test/helpers/k8scheck, built once for the whole matrix. */
+let checker: Promise<string> | undefined;
+function k8scheck(): Promise<string> {
+  checker ??= (async () => {
+    const out = join(tempDir('cga-matrix-k8scheck-'), 'k8scheck');
+    const r = await run('go', ['build', '-o', out, '.'], { cwd: join(ROOT, 'test/helpers/k8scheck'), env: { GOTOOLCHAIN: 'local' } });
+    if (r.code !== 0) throw new Error(`building k8scheck failed:\n${r.stdout}${r.stderr}`);
+    return out;
+  })();
+  return checker;
+}
 
 // ------------------------------------------------------- test data stores
 
@@ -133,9 +153,10 @@ describe('option matrix quality gate', () => {
     expect(COMBOS.length).toBeLessThanOrEqual(16);
   });
 
-  it('staticcheck and gosec are installed at the pinned versions', () => {
+  it('staticcheck, gosec and kustomize are installed at the pinned versions', () => {
     expect(staticcheck.problem, staticcheck.problem).toBeUndefined();
     expect(gosec.problem, gosec.problem).toBeUndefined();
+    expect(kustomize.problem, kustomize.problem).toBeUndefined();
   });
 
   it.concurrent.each(COMBOS.map((c) => [label(c), c] as const))(
@@ -185,6 +206,25 @@ describe('option matrix quality gate', () => {
         if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
         const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
         if (test.code !== 0) findings.push(`go test ./...:\n${output(test)}`);
+
+        // The manifests: built by kustomize, decoded strictly, the pod restricted.
+        if (combo.k8s) {
+          if (kustomize.problem) throw new Error(kustomize.problem);
+          const check = await k8scheck();
+          await time('kustomize+k8scheck', async () => {
+            for (const layer of ['base', 'overlays/dev', 'overlays/prod']) {
+              const built = spawnSync(kustomize.path!, ['build', join(dir, 'deploy/k8s', layer)], { encoding: 'utf8' });
+              if (built.status !== 0) {
+                findings.push(`kustomize build deploy/k8s/${layer}:\n${built.stderr}`);
+                continue;
+              }
+              const c = spawnSync(check, [], { input: built.stdout, encoding: 'utf8' });
+              if (c.status !== 0) findings.push(`k8scheck deploy/k8s/${layer}:\n${c.stdout}${c.stderr}`);
+            }
+          });
+        } else if (existsSync(join(dir, 'deploy/k8s'))) {
+          findings.push('--no-k8s left deploy/k8s behind');
+        }
 
         // The race detector on the two ends of the matrix, through the project's own target.
         if (RACE_SETS.includes(combo)) {

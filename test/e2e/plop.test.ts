@@ -19,6 +19,7 @@ describe('plopfile.ts', () => {
       syslog: 'false',
       metrics: 'true',
       metricsPort: '9200',
+      k8s: 'true',
     };
     const bypass = Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
     // The loader flag is what this repo's .npmrc gives `npx plop`.

@@ -88,6 +88,7 @@ describe('resolving answers', () => {
       syslog: true,
       metrics: true,
       metricsPort: 9090,
+      k8s: true,
       go: '1.26.0',
     });
   });

@@ -8,18 +8,53 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the settings in .env.example and README.md from Config")
+var update = flag.Bool("update", false, "rewrite the settings in .env.example, README.md and the Kubernetes config.env from Config")
 
-// The generated sections of .env.example and README.md.
+// The generated sections of .env.example, README.md and, when the service
+// has Kubernetes manifests, the ConfigMap's deploy/k8s/base/config.env.
 const (
-	envBegin = "# BEGIN settings: generated from internal/config (go generate ./internal/config)"
-	envEnd   = "# END settings"
-	mdBegin  = "<!-- BEGIN settings: generated from internal/config (go generate ./internal/config) -->"
-	mdEnd    = "<!-- END settings -->"
+	envBegin  = "# BEGIN settings: generated from internal/config (go generate ./internal/config)"
+	envEnd    = "# END settings"
+	mdBegin   = "<!-- BEGIN settings: generated from internal/config (go generate ./internal/config) -->"
+	mdEnd     = "<!-- END settings -->"
+	kubePath  = "../../deploy/k8s/base/config.env"
+	kubeBegin = "# BEGIN settings: generated from internal/config by create-gin-app"
 )
 
-// TestDocs fails when .env.example or README.md's configuration table no
-// longer match Config; go generate runs it with -update to rewrite them.
+// kubeSettings is the ConfigMap's section: the non-secret settings, each
+// with the value the section gives it now (set for Kubernetes, or by you),
+// else its default.
+func kubeSettings(t *testing.T) string {
+	text, err := os.ReadFile(kubePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := map[string]string{}
+	if _, rest, ok := strings.Cut(string(text), kubeBegin+"\n"); ok {
+		section, _, _ := strings.Cut(rest, envEnd)
+		for _, line := range strings.Split(section, "\n") {
+			if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+				given[k] = v
+			}
+		}
+	}
+	var b strings.Builder
+	for _, s := range settings() {
+		if s.tag.Get("secret") == "true" {
+			continue
+		}
+		v, ok := given[s.env]
+		if !ok {
+			v = s.tag.Get("default")
+		}
+		fmt.Fprintf(&b, "# %s\n%s=%s\n\n", s.tag.Get("usage"), s.env, v)
+	}
+	return b.String()
+}
+
+// TestDocs fails when .env.example, README.md's configuration table or the
+// Kubernetes config.env no longer match Config; go generate runs it with
+// -update to rewrite them.
 func TestDocs(t *testing.T) {
 	var env, md strings.Builder
 	md.WriteString("| variable | flag | default | meaning |\n|---|---|---|---|\n")
@@ -33,10 +68,14 @@ func TestDocs(t *testing.T) {
 		}
 		fmt.Fprintf(&md, "| `%s` | `-%s` | %s | %s |\n", s.env, s.flag, def, usage)
 	}
-	for _, doc := range []struct{ path, begin, end, body string }{
+	docs := []struct{ path, begin, end, body string }{
 		{"../../.env.example", envBegin, envEnd, env.String()},
 		{"../../README.md", mdBegin, mdEnd, md.String()},
-	} {
+	}
+	if _, err := os.Stat(kubePath); err == nil {
+		docs = append(docs, struct{ path, begin, end, body string }{kubePath, kubeBegin, envEnd, kubeSettings(t)})
+	}
+	for _, doc := range docs {
 		text, err := os.ReadFile(doc.path)
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,99 @@
+import { k8sName } from '../options/claims.js';
+import type { Answers } from '../options/schema.js';
+import { LIMITS } from './core.js';
+import { CONTAINER_MEMORY, CONTAINER_UID, COMPOSE_DRAIN_DELAY } from './docker.js';
+import type { Feature } from './feature.js';
+import { seconds } from './nginx.js';
+import { CONNECT, databaseName } from './stores.js';
+
+/**
+ * Kubernetes (--k8s): a kustomize layout under deploy/k8s/ (base, and the
+ * dev and prod overlays) whose ports, probes, drain, memory limit and
+ * Ingress path come from the same answers and constants as the service,
+ * compose and nginx. The pod passes the restricted Pod Security Standard.
+ * The ConfigMap's settings are filled in from internal/config's declaration
+ * (src/settings-docs.ts), like .env.example.
+ */
+export const k8s: Feature = {
+  name: 'k8s',
+  applies: (answers) => answers.k8s,
+  // SQLite is one file on one volume: no autoscaler (see deployment.yaml);
+  // the other databases keep no state in the pod, so no volume claim.
+  omit: (answers) => (answers.db === 'sqlite' ? [`${BASE}/hpa.yaml`] : [`${BASE}/pvc.yaml`]),
+  data: (answers) => ({ kube: kubeData(answers), ...metricsAnswers(answers) }),
+};
+
+/**
+ * The metrics answers (issue 17's --metrics / --metrics-port), read so that
+ * answers without them (older gin-app.json, or a build without that option)
+ * render as "no metrics listener".
+ */
+export function metricsAnswers(answers: Answers): { metrics: boolean; metricsPort: number } {
+  const a = answers as unknown as { metrics?: unknown; metricsPort?: unknown };
+  return { metrics: a.metrics === true, metricsPort: typeof a.metricsPort === 'number' ? a.metricsPort : 9090 };
+}
+
+
+const BASE = 'deploy/k8s/base';
+
+/** Where the image's binary runs (WORKDIR of the Dockerfile's final stage). */
+const WORKDIR = '/app';
+
+/** Store ports the NetworkPolicy lets the pod reach (the stores may live outside the cluster). */
+const STORE_PORTS = { postgres: 5432, mysql: 3306, redis: 6379 } as const;
+
+/**
+ * Worst-case seconds a service spends connecting to its stores before it
+ * exits: for each store (they connect one after the other), every wait of
+ * the retry policy (doubling from the backoff up to 16 times it, jitter at
+ * most the full wait) plus each attempt's own connect timeout.
+ */
+export function connectBudgetSeconds(stores: number, attempts = CONNECT.attempts, backoff = CONNECT.backoff): number {
+  const m = /^(\d+)(ms|s)$/.exec(backoff);
+  if (!m) throw new Error(`unsupported backoff "${backoff}"`);
+  const base = Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
+  let waits = 0;
+  for (let n = 1; n < attempts; n++) waits += Math.min(base * 2 ** (n - 1), 16 * base);
+  return Math.ceil(stores * (waits + attempts * CONNECT.attemptTimeoutSeconds));
+}
+
+/** Probe timing: the startup window covers connectBudgetSeconds, rounded up to periods. */
+const STARTUP_PERIOD = 5;
+
+function kubeData(answers: Answers) {
+  const name = k8sName(answers.module);
+  const stores = (answers.db === 'none' ? 0 : 1) + (answers.redis ? 1 : 0);
+  // Pods get 30s past their stores' connect budget (at least 60s in all).
+  const startupWindow = Math.max(60, connectBudgetSeconds(stores) + 30);
+  const drain = seconds(COMPOSE_DRAIN_DELAY);
+  const shutdown = seconds(LIMITS.shutdownTimeout);
+  const secrets = [
+    ...(answers.db === 'postgres' || answers.db === 'mysql' ? ['DATABASE_URL'] : []),
+    ...(answers.redis ? ['REDIS_URL'] : []),
+  ];
+  const egressPorts = [
+    ...(answers.db === 'postgres' ? [{ store: 'PostgreSQL', port: STORE_PORTS.postgres }] : []),
+    ...(answers.db === 'mysql' ? [{ store: 'MySQL', port: STORE_PORTS.mysql }] : []),
+    ...(answers.redis ? [{ store: 'Redis', port: STORE_PORTS.redis }] : []),
+  ];
+  return {
+    name,
+    uid: CONTAINER_UID,
+    workdir: WORKDIR,
+    sqlite: answers.db === 'sqlite',
+    sqliteFile: `${WORKDIR}/data/${databaseName(answers.module)}.db`,
+    // One Secret the manifests reference but never contain.
+    secretName: `${name}-secrets`,
+    secrets,
+    hasSecrets: secrets.length > 0,
+    egressPorts,
+    drainDelay: COMPOSE_DRAIN_DELAY,
+    // DRAIN_DELAY + SHUTDOWN_TIMEOUT, and 10s for the process to exit: the
+    // kubelet never SIGKILLs a pod that is still draining.
+    terminationGracePeriodSeconds: drain + shutdown + 10,
+    startup: { periodSeconds: STARTUP_PERIOD, failureThreshold: Math.ceil(startupWindow / STARTUP_PERIOD), budget: connectBudgetSeconds(stores) },
+    // The base's limit is compose's mem_limit; the overlays set their own.
+    memoryLimit: CONTAINER_MEMORY.memLimit.replace(/m$/, 'Mi'),
+    image: { name, tag: '0.1.0', devTag: 'dev' },
+  };
+}

@@ -1,0 +1,442 @@
+/**
+ * Issue 18: the Kubernetes manifests (--k8s), checked offline with the real
+ * upstream tools and code, since there is no cluster here:
+ * - `kustomize build` (pinned, installed by test/global-setup.ts) of base,
+ *   dev and prod, for one service and for a monorepo of three;
+ * - test/helpers/k8scheck: every built object decoded strictly into its
+ *   k8s.io/api type (unknown fields rejected), and every pod template
+ *   evaluated by k8s.io/pod-security-admission at level restricted;
+ * - alignment: the built manifests against the answers (ports, probes,
+ *   drain, memory, prefix, policy), for three ports and prefixes.
+ * Object counts and `kustomize build` times go to the test log.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findTool } from '../../scripts/go-tools.mjs';
+import { resolveAnswers } from '../../src/options/resolve.js';
+import { plan } from '../../src/plan.js';
+import { settingsOf } from '../../src/settings-docs.js';
+import { loadTemplates } from '../../src/templates/load.js';
+import { reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { go } from '../helpers/go.js';
+
+let kustomize = '';
+let checker = '';
+
+beforeAll(async () => {
+  const tool = findTool('kustomize');
+  if (tool.problem) throw new Error(tool.problem);
+  kustomize = tool.path!;
+  checker = join(tempDir('cga-k8scheck-'), 'k8scheck');
+  await go(join(ROOT, 'test/helpers/k8scheck'), ['build', '-o', checker, '.']);
+});
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> } & Record<string, any>;
+
+interface Built {
+  yaml: string;
+  objects: Obj[];
+  ms: number;
+}
+
+/** `kustomize build dir`, parsed; fails the test with kustomize's output. */
+function build(dir: string): Built {
+  const start = performance.now();
+  const r = spawnSync(kustomize, ['build', dir], { encoding: 'utf8' });
+  const ms = performance.now() - start;
+  expect(r.status, `kustomize build ${dir}:\n${r.stderr}`).toBe(0);
+  const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
+  return { yaml: r.stdout, objects, ms };
+}
+
+/** Runs k8scheck on a built output: its summary, or its problems. */
+function check(yaml: string): { ok: boolean; out: string; summary?: { objects: number; kinds: Record<string, number> } } {
+  const r = spawnSync(checker, [], { input: yaml, encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stdout + r.stderr, summary: r.status === 0 ? JSON.parse(r.stdout) : undefined };
+}
+
+function validated(dir: string, label: string): Built {
+  const built = build(dir);
+  const c = check(built.yaml);
+  expect(c.ok, `${label}:\n${c.out}`).toBe(true);
+  expect(c.summary!.objects).toBe(built.objects.length);
+  console.log(`[k8s] ${label}: ${built.objects.length} objects, kustomize build ${built.ms.toFixed(0)} ms`);
+  return built;
+}
+
+async function generate(args: string[]): Promise<string> {
+  const cwd = tempDir('cga-k8s-');
+  const r = await runCli(['svc', ...args, '--yes', '--no-verify'], { cwd });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return join(cwd, 'svc');
+}
+
+const one = (objs: Obj[], kind: string, name?: string): Obj => {
+  const found = objs.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
+  expect(found, `${kind} ${name ?? ''}`).toHaveLength(1);
+  return found[0]!;
+};
+
+/** "512Mi", "1Gi", "500m", "2" -> bytes or cores. */
+function quantity(q: string | number): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|m)?$/.exec(String(q));
+  if (!m) throw new Error(`quantity ${q}`);
+  const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, m: 0.001 }[m[2] as 'Ki'] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+/** Go duration ("5s", "500ms", "1m") -> seconds. */
+function duration(d: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(d);
+  if (!m) throw new Error(`duration ${d}`);
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60 }[m[2] as 's'];
+}
+
+describe('kustomize build, strict schema and restricted Pod Security', () => {
+  for (const args of [[], ['--db', 'postgres', '--redis'], ['--db', 'mysql', '--no-pprof'], ['--db', 'none', '--docker-base', 'scratch']]) {
+    it(`base, dev and prod build and validate (${args.join(' ') || 'defaults'})`, async () => {
+      const dir = await generate(args);
+      for (const layer of ['base', 'overlays/dev', 'overlays/prod']) {
+        const built = validated(join(dir, 'deploy/k8s', layer), `${args.join(' ') || 'defaults'} ${layer}`);
+        const kinds = built.objects.map((o) => o.kind).sort();
+        const sqlite = args.length === 0;
+        expect(kinds).toEqual(
+          [
+            'ConfigMap', 'Deployment', ...(sqlite ? [] : ['HorizontalPodAutoscaler']), 'Ingress', 'NetworkPolicy',
+            ...(sqlite ? ['PersistentVolumeClaim'] : []), 'PodDisruptionBudget', 'Service', 'ServiceAccount',
+          ].sort(),
+        );
+        // No Secret: the manifests reference one they do not contain.
+        expect(kinds).not.toContain('Secret');
+      }
+    });
+  }
+
+  it('the checker is not a rubber stamp: it rejects unknown fields, removed APIs and a pod outside restricted', async () => {
+    const dir = await generate(['--db', 'postgres']);
+    const { yaml } = build(join(dir, 'deploy/k8s/overlays/prod'));
+    const bad = {
+      unknownField: yaml.replace('automountServiceAccountToken: false\n      containers:', 'automountServiceAccountToken: false\n      containerz: []\n      containers:'),
+      removedApi: yaml.replace('apiVersion: autoscaling/v2', 'apiVersion: autoscaling/v2beta2'),
+      noSeccomp: yaml.replace(/\n +seccompProfile:\n +type: RuntimeDefault/, ''),
+      privilegeEscalation: yaml.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'),
+      capabilities: yaml.replace(/drop:\n(\s+)- ALL/, 'drop:\n$1- NET_RAW'),
+      root: yaml.replace(/runAsNonRoot: true/g, 'runAsNonRoot: false'),
+    };
+    for (const [what, text] of Object.entries(bad)) {
+      expect(text, what).not.toBe(yaml);
+      const c = check(text);
+      expect(c.ok, `${what} passed:\n${c.out}`).toBe(false);
+    }
+    expect(check(bad.noSeccomp).out).toMatch(/pod security restricted: seccompProfile/);
+    expect(check(bad.unknownField).out).toMatch(/unknown field "containerz"/);
+  });
+});
+
+describe('aligned with the answers', () => {
+  const cases = [
+    { port: 8081, prefix: '/api/v1', db: 'postgres', redis: true, pprofPort: 6061 },
+    { port: 9300, prefix: '/orders', db: 'sqlite', redis: false, pprofPort: 6060 },
+    { port: 18080, prefix: '/internal/ledger-v3', db: 'mysql', redis: false, pprofPort: 7070 },
+  ] as const;
+
+  for (const c of cases) {
+    it(`port ${c.port}, prefix ${c.prefix}, ${c.db}${c.redis ? ' + redis' : ''}`, async () => {
+      const args = ['--port', String(c.port), '--prefix', `${c.prefix}/`, '--db', c.db, '--pprof-port', String(c.pprofPort), ...(c.redis ? ['--redis'] : [])];
+      const dir = await generate(args);
+      const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), `aligned ${c.port} prod`).objects;
+      const dev = build(join(dir, 'deploy/k8s/overlays/dev')).objects;
+      const name = 'svc';
+
+      const cm = one(prod, 'ConfigMap').data!;
+      const deploy = one(prod, 'Deployment', name);
+      const pod = deploy.spec.template.spec;
+      const [container] = pod.containers;
+      const svc = one(prod, 'Service', name);
+      const ingress = one(prod, 'Ingress', name);
+      const policy = one(prod, 'NetworkPolicy', name);
+
+      // containerPort = --port, named; the Service and the probes reach it by that name.
+      const httpPort = container.ports.find((p: any) => p.name === 'http');
+      expect(httpPort.containerPort).toBe(c.port);
+      expect(cm.PORT).toBe(String(c.port));
+      expect(svc.spec.ports.find((p: any) => p.name === 'http')).toMatchObject({ port: c.port, targetPort: 'http' });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.startupProbe.httpGet.port).toBe('http');
+
+      // pprof: no container port, no Service port, its listener on loopback.
+      const allPorts = [...container.ports.map((p: any) => p.containerPort), ...svc.spec.ports.map((p: any) => p.port)];
+      expect(allPorts).not.toContain(c.pprofPort);
+      expect(cm.PPROF_ADDR).toBe(`127.0.0.1:${c.pprofPort}`);
+      // The metrics port only with the metrics answer (issue 17; absent: off).
+      const stored = JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers;
+      const metricsPort: number | undefined = stored.metrics === true ? stored.metricsPort : undefined;
+      expect(container.ports.map((p: any) => p.name)).toEqual(metricsPort ? ['http', 'metrics'] : ['http']);
+      if (metricsPort) {
+        expect(container.ports[1].containerPort).toBe(metricsPort);
+        expect(cm.METRICS_ADDR).toBe(`:${metricsPort}`);
+      }
+
+      // The startup window outlasts the stores' connect retries (from the ConfigMap's values).
+      const stores = 1 + (c.redis ? 1 : 0); // every case has a database
+      const attempts = Number(cm.CONNECT_ATTEMPTS);
+      const backoff = duration(cm.CONNECT_BACKOFF!);
+      let waits = 0;
+      for (let n = 1; n < attempts; n++) waits += Math.min(backoff * 2 ** (n - 1), 16 * backoff);
+      const perAttempt = c.redis ? duration(cm.REDIS_DIAL_TIMEOUT!) : 5;
+      const budget = stores * (waits + attempts * perAttempt);
+      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThan(budget);
+      expect(container.startupProbe.httpGet.path).toBe('/readyz');
+
+      // The kubelet's grace period outlasts the drain and the shutdown.
+      expect(duration(cm.DRAIN_DELAY!)).toBe(5);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(duration(cm.DRAIN_DELAY!) + duration(cm.SHUTDOWN_TIMEOUT!));
+
+      // GOMEMLIMIT a little below limits.memory, GOMAXPROCS from limits.cpu.
+      const env = container.env as any[];
+      const at = (n: string) => env.findIndex((e) => e.name === n);
+      const mib = env[at('MEMORY_LIMIT_MIB')];
+      expect(mib.valueFrom.resourceFieldRef).toMatchObject({ resource: 'limits.memory', divisor: '1Mi' });
+      expect(at('MEMORY_LIMIT_MIB')).toBeLessThan(at('GOMEMLIMIT')); // $(VAR) needs it defined before
+      const limitBytes = quantity(container.resources.limits.memory);
+      const goMem = /^\$\(MEMORY_LIMIT_MIB\)(\d+)KiB$/.exec(env[at('GOMEMLIMIT')].value);
+      expect(goMem).not.toBeNull();
+      // What the kubelet substitutes: the limit in whole MiB, then the template's digits, in KiB.
+      const goMemBytes = Number(`${Math.ceil(limitBytes / 1024 ** 2)}${goMem![1]}`) * 1024;
+      expect(goMemBytes).toBeLessThan(limitBytes);
+      expect(goMemBytes).toBeGreaterThan(0.95 * limitBytes);
+      expect(env[at('GOMAXPROCS')].valueFrom.resourceFieldRef).toMatchObject({ resource: 'limits.cpu', divisor: '1' });
+
+      // Ingress: the route group, normalised as nginx.conf's location.
+      const nginx = readFileSync(join(dir, 'nginx/nginx.conf'), 'utf8');
+      const location = /location (\/\S+\/) \{\n\s+proxy_pass/.exec(nginx)![1];
+      const [path] = ingress.spec.rules[0].http.paths;
+      expect(path.path).toBe(c.prefix);
+      expect(`${path.path}/`).toBe(location);
+      expect(path.pathType).toBe('Prefix');
+      expect(path.backend.service).toEqual({ name, port: { name: 'http' } });
+      expect(ingress.metadata.annotations ?? {}).not.toHaveProperty('nginx.ingress.kubernetes.io/rewrite-target');
+      expect(readFileSync(join(dir, 'deploy/k8s/base/config.env'), 'utf8')).toMatch(/TRUSTED_PROXIES[^\n]*\n#[^\n]*ingress controller/);
+
+      // NetworkPolicy: the controller to the HTTP port; egress DNS and the chosen stores only.
+      expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual(metricsPort ? [c.port, metricsPort] : [c.port]);
+      const egress = policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
+      const storePorts = [...(c.db === 'postgres' ? ['TCP/5432'] : []), ...(c.db === 'mysql' ? ['TCP/3306'] : []), ...(c.redis ? ['TCP/6379'] : [])];
+      expect(egress).toEqual(['TCP/53', 'UDP/53', ...storePorts].sort());
+
+      // The ConfigMap: exactly the non-secret settings of the Config declaration.
+      const declared = settingsOf(readFileSync(join(dir, 'internal/config/config.go'), 'utf8'));
+      expect(Object.keys(cm).sort()).toEqual(declared.filter((x) => !x.secret).map((x) => x.env).sort());
+      for (const x of declared.filter((x) => !['PORT', 'DRAIN_DELAY', 'DATABASE_URL'].includes(x.env) && !x.secret)) {
+        expect(cm[x.env], x.env).toBe(x.def);
+      }
+
+      // Secrets by reference only, never in the ConfigMap.
+      const secretEnv = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name).sort();
+      expect(secretEnv).toEqual([...(c.db !== 'sqlite' ? ['DATABASE_URL'] : []), ...(c.redis ? ['REDIS_URL'] : [])].sort());
+      for (const s of secretEnv) expect(cm).not.toHaveProperty(s);
+      for (const e of env.filter((e) => e.valueFrom?.secretKeyRef)) expect(e.valueFrom.secretKeyRef.name).toBe('svc-secrets');
+      // ... and the line that creates it, in the README and the prod overlay.
+      const createLine = `kubectl create secret generic svc-secrets`;
+      for (const doc of ['README.md', 'deploy/k8s/overlays/prod/kustomization.yaml']) {
+        const text = readFileSync(join(dir, doc), 'utf8');
+        if (secretEnv.length) expect(text, doc).toContain(createLine);
+        for (const s of secretEnv) expect(text, doc).toContain(`--from-literal=${s}=`);
+      }
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('kubectl apply -k deploy/k8s/overlays/prod');
+
+      // Security: the image's UID, no token, read-only root with /tmp.
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(one(prod, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+      expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+      expect(pod.volumes.find((v: any) => v.name === 'tmp').emptyDir).toBeDefined();
+
+      // Images by tag, never latest; dev and prod differ in tag, replicas and resources.
+      const devDeploy = one(dev, 'Deployment', name);
+      const tag = (d: Obj) => /:([^:/]+)$/.exec(d.spec.template.spec.containers[0].image)?.[1];
+      expect(tag(deploy)).toMatch(/^[\w.-]+$/);
+      expect(tag(devDeploy)).toMatch(/^[\w.-]+$/);
+      expect([tag(deploy), tag(devDeploy)]).not.toContain('latest');
+      expect(tag(deploy)).not.toBe(tag(devDeploy));
+      expect(devDeploy.spec.template.spec.containers[0].resources).not.toEqual(container.resources);
+
+      if (c.db === 'sqlite') {
+        // One replica on a claim, no autoscaler, Recreate; the why is in the file.
+        expect(deploy.spec.replicas).toBe(1);
+        expect(devDeploy.spec.replicas).toBe(1);
+        expect(deploy.spec.strategy.type).toBe('Recreate');
+        expect(prod.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+        const claim = one(prod, 'PersistentVolumeClaim');
+        expect(pod.volumes.find((v: any) => v.name === 'data').persistentVolumeClaim.claimName).toBe(claim.metadata.name);
+        expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/app/data' });
+        expect(cm.DATABASE_URL).toBe('/app/data/svc.db');
+        expect(readFileSync(join(dir, 'deploy/k8s/base/deployment.yaml'), 'utf8')).toMatch(/SQLite cannot scale out/);
+      } else {
+        expect(deploy.spec.replicas).not.toBe(devDeploy.spec.replicas);
+        expect(one(prod, 'HorizontalPodAutoscaler').apiVersion).toBe('autoscaling/v2');
+        expect(one(prod, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name });
+        expect(prod.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
+      }
+      expect(one(prod, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(deploy.spec.selector.matchLabels);
+    });
+  }
+
+  it('with metrics (issue 17 answers): the metrics port is named, annotated, in the Service and admitted for the scraper', async () => {
+    const answers = await resolveAnswers({ given: { module: 'svc', db: 'postgres', port: 8085 }, ctx: { dirName: 'svc', localGo: '1.26.0' }, minGo: () => '1.26.0' });
+    const dir = tempDir('cga-k8s-metrics-');
+    const { files } = plan({ ...answers, metrics: true, metricsPort: 9464 } as typeof answers, loadTemplates());
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'metrics prod').objects;
+    const deploy = one(prod, 'Deployment');
+    const container = deploy.spec.template.spec.containers[0];
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
+    expect(deploy.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464' });
+    expect(one(prod, 'Service').spec.ports).toContainEqual({ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' });
+    const policy = one(prod, 'NetworkPolicy');
+    expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([8085, 9464]);
+  });
+
+  it("prod's documented TRUSTED_PROXIES merge, uncommented, sets the ingress controller's addresses", async () => {
+    const dir = await generate(['--db', 'postgres']);
+    const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
+    const text = readFileSync(overlay, 'utf8');
+    const block = /^# configMapGenerator:\n(?:#  .*\n)+/m.exec(text)![0];
+    writeFileSync(overlay, text.replace(block, block.replace(/^# /gm, '').replace(/^#/gm, '')));
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'prod with TRUSTED_PROXIES');
+    expect(one(prod.objects, 'ConfigMap').data!.TRUSTED_PROXIES).toBe('10.244.0.0/16');
+    expect(one(prod.objects, 'ConfigMap').data!.PORT).toBe('8080');
+  });
+
+  it('--no-k8s writes no deploy/k8s', async () => {
+    const dir = await generate(['--no-k8s']);
+    expect(spawnSync('ls', [join(dir, 'deploy/k8s')]).status).not.toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'gin-app.json'), 'utf8')).answers.k8s).toBe(false);
+  });
+});
+
+describe('the ConfigMap follows the Config declaration in the project too', () => {
+  it('a new setting fails TestDocs until go generate adds it to config.env, keeping edited values', async () => {
+    const cwd = tempDir('cga-k8s-gen-');
+    const r = await runCli(['svc', '--db', 'none', '--yes'], { cwd });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const dir = join(cwd, 'svc');
+    const envFile = join(dir, 'deploy/k8s/base/config.env');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace('DRAIN_DELAY=5s', 'DRAIN_DELAY=8s'));
+    const configGo = join(dir, 'internal/config/config.go');
+    writeFileSync(
+      configGo,
+      readFileSync(configGo, 'utf8').replace(/^(\tPIDFile\s)/m, '\tFeatureFlags string `env:"FEATURE_FLAGS" default:"none" usage:"flags"`\n\tAPIToken string `env:"API_TOKEN" secret:"true" usage:"token"`\n$1'),
+    );
+    await go(dir, ['fmt', './internal/config']);
+    const failing = spawnSync('go', ['test', '-count=1', '-run', '^TestDocs$', './internal/config'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+    expect(failing.status).not.toBe(0);
+    expect(failing.stdout).toContain('deploy/k8s/base/config.env does not match');
+    await go(dir, ['generate', './internal/config']);
+    await go(dir, ['test', '-count=1', '-run', '^TestDocs$', './internal/config']);
+    const text = readFileSync(envFile, 'utf8');
+    expect(text).toContain('FEATURE_FLAGS=none');
+    expect(text).not.toContain('API_TOKEN');
+    expect(text).toContain('DRAIN_DELAY=8s');
+    expect(one(build(join(dir, 'deploy/k8s/base')).objects, 'ConfigMap').data!.FEATURE_FLAGS).toBe('none');
+  });
+});
+
+describe('monorepo: one kustomization and one Ingress for every service', () => {
+  it('builds for three services, routes each prefix to its Service, and follows an update', async () => {
+    const root = tempDir('cga-k8s-mono-');
+    writeFileSync(join(root, 'go.mod'), 'module example.com/mono\n\ngo 1.26.0\n');
+    const services = [
+      ['services/orders', []],
+      ['services/users', ['--db', 'postgres', '--redis']],
+      ['services/ledger', ['--db', 'mysql', '--prefix', '/internal/ledger-v3']],
+    ] as const;
+    for (const [rel, args] of services) {
+      const r = await runCli([rel, ...args, '--yes', '--no-verify'], { cwd: root });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('deploy/k8s/kustomization.yaml');
+    }
+    // A fourth whose objects would take the name of one of them is refused, writing nothing.
+    const before = snapshot(root);
+    const clash = await runCli(['teams/orders', '--prefix', '/teams/orders', '--yes', '--no-verify'], { cwd: root });
+    expect(clash.code).toBe(2);
+    expect(reason(clash)).toMatch(/--k8s: the Kubernetes name "orders" \(from --module\) is already used by services\/orders/);
+    expect(snapshot(root)).toEqual(before);
+
+    const built = validated(join(root, 'deploy/k8s'), 'monorepo of three');
+    const ingresses = built.objects.filter((o) => o.kind === 'Ingress');
+    expect(ingresses).toHaveLength(1);
+    const routes = (objs: Obj[]) =>
+      Object.fromEntries(one(objs, 'Ingress').spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name]));
+    expect(routes(built.objects)).toEqual({ '/api/orders': 'orders', '/api/users': 'users', '/internal/ledger-v3': 'ledger' });
+    // Each backend is a Service of the build whose "http" port is its service's --port.
+    const gateway = readFileSync(join(root, 'deploy/nginx/gateway.conf'), 'utf8');
+    for (const [prefix, name] of Object.entries(routes(built.objects))) {
+      const svcPort = one(built.objects, 'Service', name).spec.ports.find((p: any) => p.name === 'http').port;
+      expect(gateway).toContain(`location ${prefix}/ {`);
+      expect(gateway).toMatch(new RegExp(`server 127\\.0\\.0\\.1:${svcPort};`));
+    }
+    expect(built.objects.filter((o) => o.kind === 'Deployment')).toHaveLength(3);
+
+    // An update of one service rewrites the root's Ingress.
+    const up = await runCli(['update', '--set', 'prefix=/api/orders-v2', '--no-verify'], { cwd: join(root, 'services/orders') });
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const after = validated(join(root, 'deploy/k8s'), 'monorepo after update');
+    expect(routes(after.objects)['/api/orders-v2']).toBe('orders');
+    expect(routes(after.objects)).not.toHaveProperty('/api/orders');
+  });
+});
+
+describe('update', () => {
+  it('a port change rewrites Deployment, Service, probes, Ingress and policy; a prefix and a store follow too; an edit to the prod overlay is kept', async () => {
+    const dir = await generate(['--db', 'postgres']);
+    const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
+    const edited = readFileSync(overlay, 'utf8').replace('count: 3', 'count: 5').replace('resources:\n', '# ops: five replicas since the launch\nresources:\n');
+    writeFileSync(overlay, edited);
+
+    const r = await runCli(['update', '--set', 'port=9095', '--no-verify'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(overlay, 'utf8')).toBe(edited);
+
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after port update').objects;
+    const deploy = one(prod, 'Deployment');
+    const container = deploy.spec.template.spec.containers[0];
+    expect(deploy.spec.replicas).toBe(5);
+    expect(container.ports[0]).toMatchObject({ name: 'http', containerPort: 9095 });
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      const port = container[probe].httpGet.port;
+      expect(container.ports.find((p: any) => p.name === port).containerPort, probe).toBe(9095);
+    }
+    expect(one(prod, 'ConfigMap').data!.PORT).toBe('9095');
+    expect(one(prod, 'Service').spec.ports[0]).toMatchObject({ port: 9095, targetPort: 'http' });
+    const backend = one(prod, 'Ingress').spec.rules[0].http.paths[0].backend.service;
+    expect(one(prod, 'Service', backend.name).spec.ports.find((p: any) => p.name === backend.port.name).port).toBe(9095);
+    expect(one(prod, 'NetworkPolicy').spec.ingress[0].ports[0].port).toBe(9095);
+
+    // Prefix and stores: the Ingress path, the secret reference, the egress port and the settings follow.
+    const r2 = await runCli(['update', '--set', 'prefix=/internal/ledger-v3', '--set', 'redis=true', '--no-verify'], { cwd: dir });
+    expect(r2.code, r2.stdout + r2.stderr).toBe(0);
+    // Merged: the edits stay, and the secret line gains REDIS_URL.
+    const merged = readFileSync(overlay, 'utf8');
+    expect(merged).toContain('count: 5');
+    expect(merged).toContain('# ops: five replicas since the launch\n');
+    expect(merged).toMatch(/kubectl create secret generic svc-secrets --from-literal=DATABASE_URL='…' --from-literal=REDIS_URL='…'/);
+    const again = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after prefix and redis update').objects;
+    expect(one(again, 'Ingress').spec.rules[0].http.paths[0].path).toBe('/internal/ledger-v3');
+    const env = one(again, 'Deployment').spec.template.spec.containers[0].env as any[];
+    expect(env.find((e) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: 'svc-secrets', key: 'REDIS_URL' });
+    const egress = one(again, 'NetworkPolicy').spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port));
+    expect(egress).toContain(6379);
+    expect(one(again, 'ConfigMap').data).toHaveProperty('REDIS_POOL_SIZE');
+    expect(one(again, 'ConfigMap').data).not.toHaveProperty('REDIS_URL');
+  });
+});
