@@ -20,18 +20,8 @@ export const k8s: Feature = {
   // SQLite is one file on one volume: no autoscaler (see deployment.yaml);
   // the other databases keep no state in the pod, so no volume claim.
   omit: (answers) => (answers.db === 'sqlite' ? [`${BASE}/hpa.yaml`] : [`${BASE}/pvc.yaml`]),
-  data: (answers) => ({ kube: kubeData(answers), ...metricsAnswers(answers) }),
+  data: (answers) => ({ kube: kubeData(answers) }),
 };
-
-/**
- * The metrics answers (issue 17's --metrics / --metrics-port), read so that
- * answers without them (older gin-app.json, or a build without that option)
- * render as "no metrics listener".
- */
-export function metricsAnswers(answers: Answers): { metrics: boolean; metricsPort: number } {
-  const a = answers as unknown as { metrics?: unknown; metricsPort?: unknown };
-  return { metrics: a.metrics === true, metricsPort: typeof a.metricsPort === 'number' ? a.metricsPort : 9090 };
-}
 
 
 const BASE = 'deploy/k8s/base';

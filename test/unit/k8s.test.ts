@@ -1,6 +1,6 @@
 /** The k8s feature (--k8s): which files it renders, its names and derived timings. */
 import { describe, expect, it } from 'vitest';
-import { connectBudgetSeconds, metricsAnswers } from '../../src/features/k8s.js';
+import { connectBudgetSeconds } from '../../src/features/k8s.js';
 import { k8sName } from '../../src/options/claims.js';
 import { plan, requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
@@ -51,8 +51,4 @@ describe('k8s feature', () => {
     expect(connectBudgetSeconds(0)).toBe(0);
   });
 
-  it('treats missing metrics answers (before issue 17) as no metrics listener', async () => {
-    expect(metricsAnswers(await answers())).toEqual({ metrics: false, metricsPort: 9090 });
-    expect(metricsAnswers({ ...(await answers()), metrics: true, metricsPort: 9464 } as Answers)).toEqual({ metrics: true, metricsPort: 9464 });
-  });
 });
