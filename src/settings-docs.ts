@@ -6,7 +6,6 @@
  * `go generate ./internal/config` (internal/config/docs_test.go, which also
  * fails when they drift). Both render the same text.
  */
-import type { PlannedFile } from './plan.js';
 
 export interface Setting {
   env: string;
@@ -74,7 +73,7 @@ export function settingsOf(configGo: string): Setting[] {
  * Fills the settings sections of .env.example, README.md and the Kubernetes
  * config.env from internal/config/config.go.
  */
-export function fillSettingsDocs(files: PlannedFile[]): void {
+export function fillSettingsDocs(files: { path: string; content: string }[]): void {
   const config = files.find((f) => f.path === 'internal/config/config.go');
   if (!config) return;
   const settings = settingsOf(config.content);

@@ -217,7 +217,7 @@ describe('update --check (CI drift check): exit 0 when update would change nothi
     // The same files are what update writes; after it, the check passes.
     const applied = await runCli(['update', '--no-verify'], { cwd: dir });
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    expect(read(dir, 'internal/config/config.go')).toContain('def: "9096"');
+    expect(read(dir, 'internal/config/config.go')).toContain('default:"9096"');
     expect((await runCli(['update', '--check'], { cwd: dir })).code).toBe(0);
   });
 
@@ -249,7 +249,7 @@ describe('update and the user\'s formatting', () => {
     expect(merged.code, merged.stdout + merged.stderr).toBe(0);
     expect(merged.stdout).toMatch(/merge\s+internal\/config\/config\.go/);
     expect(read(dir, 'internal/config/config.go')).toContain('func (c *Config) Label() string { return "svc" } // for operators\n');
-    expect(read(dir, 'internal/config/config.go')).toContain('def: "9097"');
+    expect(read(dir, 'internal/config/config.go')).toContain('default:"9097"');
     expect(merged.stdout).toMatch(/✔ gofmt -l/);
     // ... and in one it does not touch (main.go does not hold the port): not ours to rewrite.
     const main = read(dir, 'cmd/server/main.go');
@@ -258,7 +258,7 @@ describe('update and the user\'s formatting', () => {
     expect(kept.code).toBe(1);
     expect(reason(kept)).toBe('create-gin-app: the update of . was written, but gofmt -l lists files you edited that are not gofmt-clean: cmd/server/main.go');
     expect(kept.stderr).toContain('gofmt -w cmd/server/main.go');
-    expect(read(dir, 'internal/config/config.go')).toContain('def: "9098"');
+    expect(read(dir, 'internal/config/config.go')).toContain('default:"9098"');
     expect(JSON.parse(read(dir, 'gin-app.json')).answers.port).toBe(9098);
   });
 });

@@ -19,7 +19,7 @@ describe('k8s feature', () => {
   it('is on by default; --no-k8s renders no manifest and no README section', async () => {
     expect((await answers()).k8s).toBe(true);
     const off = plan(await answers({ k8s: false }), templates);
-    expect(off.files.filter((f) => f.path.startsWith('deploy/'))).toEqual([]);
+    expect(off.files.filter((f) => f.path.startsWith('deploy/k8s/'))).toEqual([]);
     expect(off.files.find((f) => f.path === 'README.md')!.content).not.toContain('## Kubernetes');
   });
 

@@ -29,7 +29,7 @@ describe('metrics feature', () => {
           expect(paths.includes('internal/database/metrics.go')).toBe(metrics && db !== 'none');
           expect(paths.includes('internal/cache/metrics.go')).toBe(metrics && redis);
           if (metrics) {
-            expect(file('internal/config/config.go')).toContain('env: "METRICS_ADDR", def: ":9100"');
+            expect(file('internal/config/config.go')).toContain('env:"METRICS_ADDR" default:":9100"');
             expect(file('go.mod')).toContain('github.com/prometheus/client_golang v1.25.0');
             expect(file('docker-compose.yml')).toMatch(/prometheus:\n\s+image: prom\/prometheus:v3\.5\.0\n\s+profiles: \[observability\]/);
             const dashboard = JSON.parse(file('deploy/grafana/dashboard.json'));
