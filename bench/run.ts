@@ -273,6 +273,16 @@ interface VerifyResult {
   steps: Record<string, Stats>;
 }
 
+/** Runs a pair back to back, alternating which goes first, so that drift in the machine falls on both. */
+function interleaved(i: number, ours: () => void, bare: () => void): void {
+  if (i % 2) {
+    ours();
+    bare();
+  } else {
+    bare();
+    ours();
+  }
+}
 function verifyBench(): VerifyResult {
   log(`verify: ${VERIFY_RUNS} runs of create-gin-app --yes vs go mod tidy && go build ./... (warm module cache), interleaved`);
   const ours: number[] = [];
@@ -304,15 +314,7 @@ function verifyBench(): VerifyResult {
   // Warm-up: fills the module and build caches with the dependencies.
   runOurs(-1);
   runBare(-1);
-  for (let i = 0; i < VERIFY_RUNS; i++) {
-    if (i % 2) {
-      ours.push(runOurs(i));
-      bare.push(runBare(i));
-    } else {
-      bare.push(runBare(i));
-      ours.push(runOurs(i));
-    }
-  }
+  for (let i = 0; i < VERIFY_RUNS; i++) interleaved(i, () => ours.push(runOurs(i)), () => bare.push(runBare(i)));
   for (const k of Object.keys(steps)) steps[k] = steps[k]!.slice(1); // drop the warm-up
   return { ours: stats(ours), bare: stats(bare), paired: stats(ours.map((x, i) => x / bare[i]!)), oursCpu: stats(oursCpu), bareCpu: stats(bareCpu), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])) };
 }
@@ -378,13 +380,7 @@ function coldBench(): Record<string, ColdResult> {
       return tidy.ms + build.ms;
     };
     for (let i = 0; i < COLD_RUNS; i++) {
-      if (i % 2) {
-        ours.push(runOurs(i));
-        bare.push(runBare(i));
-      } else {
-        bare.push(runBare(i));
-        ours.push(runOurs(i));
-      }
+      interleaved(i, () => ours.push(runOurs(i)), () => bare.push(runBare(i)));
       log(`  run ${i + 1}: ours ${(ours[i]! / 1000).toFixed(1)} s, bare ${(bare[i]! / 1000).toFixed(1)} s`);
     }
     const st = (xs: Record<string, number[]>) => Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, stats(v)]));

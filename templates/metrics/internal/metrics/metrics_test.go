@@ -10,18 +10,25 @@ import (
 	"testing"
 )
 
-func TestServeExposesRuntimeMetricsOnItsOwnListener(t *testing.T) {
+// serveOnFreePort starts Serve on a free loopback port, stopped when the
+// test ends, and returns the address its "metrics listening" record names.
+func serveOnFreePort(t *testing.T) string {
+	t.Helper()
 	var logs bytes.Buffer
 	stop, err := Serve("127.0.0.1:0", NewRegistry(), slog.New(slog.NewJSONHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	t.Cleanup(stop)
 	var listening struct{ Addr string }
 	if err := json.Unmarshal(logs.Bytes(), &listening); err != nil || listening.Addr == "" {
 		t.Fatalf("no 'metrics listening' record with the address: %q", logs.String())
 	}
-	base := "http://" + listening.Addr
+	return listening.Addr
+}
+
+func TestServeExposesRuntimeMetricsOnItsOwnListener(t *testing.T) {
+	base := "http://" + serveOnFreePort(t)
 
 	body := get(t, base+"/metrics", http.StatusOK)
 	for _, name := range []string{"go_goroutines", "go_memstats_alloc_bytes", "process_cpu_seconds_total"} {
@@ -35,18 +42,11 @@ func TestServeExposesRuntimeMetricsOnItsOwnListener(t *testing.T) {
 
 func TestServeRefusesATakenPort(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	var logs bytes.Buffer
-	stop, err := Serve("127.0.0.1:0", NewRegistry(), slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	var listening struct{ Addr string }
-	_ = json.Unmarshal(logs.Bytes(), &listening)
-	if stop2, err := Serve(listening.Addr, NewRegistry(), logger); err == nil {
+	addr := serveOnFreePort(t)
+	if stop2, err := Serve(addr, NewRegistry(), logger); err == nil {
 		stop2()
-		t.Fatalf("second Serve on %s succeeded", listening.Addr)
-	} else if !strings.Contains(err.Error(), listening.Addr[strings.LastIndex(listening.Addr, ":")+1:]) {
+		t.Fatalf("second Serve on %s succeeded", addr)
+	} else if !strings.Contains(err.Error(), addr[strings.LastIndex(addr, ":")+1:]) {
 		t.Errorf("error does not name the port: %v", err)
 	}
 }
