@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { usageError } from './errors.js';
 import { findOption, type Answers } from './options/schema.js';
+import { formatField, parseFields, parseResourceName, type Resource } from './resources/fields.js';
 
 export const ANSWERS_FILE = 'gin-app.json';
 
@@ -9,6 +10,8 @@ export interface AnswersFile {
   generator: 'create-gin-app';
   version: string;
   answers: Answers;
+  /** The resources added with `add resource`, each with its fields as `name:type[:modifiers]` specs. */
+  resources?: { name: string; migration: number; fields: string[] }[];
   /**
    * A fingerprint of each file exactly as the generator last wrote it. A file
    * on disk with the same fingerprint was never edited: `update` then knows
@@ -18,9 +21,21 @@ export interface AnswersFile {
   files?: Record<string, string>;
 }
 
-export function renderAnswersFile(answers: Answers, version: string, files?: readonly { path: string; content: string }[]): string {
+export function renderAnswersFile(
+  answers: Answers,
+  version: string,
+  files?: readonly { path: string; content: string }[],
+  resources: readonly Resource[] = [],
+): string {
+  const fingerprints = files && Object.fromEntries(files.filter((f) => f.path !== ANSWERS_FILE).map((f) => [f.path, fingerprint(f.content)]));
+  return answersFileText(answers, version, fingerprints, resources);
+}
+
+/** gin-app.json with the fingerprints already taken (path -> fingerprint). */
+export function answersFileText(answers: Answers, version: string, fingerprints: Record<string, string> | undefined, resources: readonly Resource[]): string {
   const file: AnswersFile = { generator: 'create-gin-app', version, answers };
-  if (files) file.files = Object.fromEntries(files.filter((f) => f.path !== ANSWERS_FILE).map((f) => [f.path, fingerprint(f.content)]));
+  if (resources.length > 0) file.resources = resources.map((r) => ({ name: r.name, migration: r.migration, fields: r.fields.map(formatField) }));
+  if (fingerprints) file.files = fingerprints;
   return JSON.stringify(file, null, 2) + '\n';
 }
 
@@ -37,6 +52,7 @@ export function fingerprint(text: string): string {
 export interface ParsedAnswersFile {
   version: string;
   stored: Partial<Answers>;
+  resources: Resource[];
   /** Path -> fingerprint of what was generated; absent in files from before it was recorded. */
   generated?: Map<string, string>;
 }
@@ -66,12 +82,29 @@ export function parseAnswersFile(text: string, currentVersion: string): ParsedAn
       throw usageError(`${ANSWERS_FILE} answer ${key}=${JSON.stringify(value)} is no longer accepted: ${(err as Error).message}`);
     }
   }
+  const resources = parseResources(file.resources);
   const files = file.files;
   const generated =
     files && typeof files === 'object' && !Array.isArray(files)
       ? new Map(Object.entries(files).filter((e): e is [string, string] => typeof e[1] === 'string'))
       : undefined;
-  return { version, stored, generated };
+  return { version, stored, resources, generated };
+}
+
+function parseResources(raw: unknown): Resource[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw usageError(`${ANSWERS_FILE}: resources must be a list`);
+  return raw.map((r: { name?: unknown; migration?: unknown; fields?: unknown }) => {
+    const name = String(r?.name ?? '');
+    try {
+      parseResourceName(name);
+      if (!Number.isInteger(r.migration) || (r.migration as number) < 1) throw usageError(`migration must be a positive whole number`);
+      if (!Array.isArray(r.fields)) throw usageError('fields must be a list of name:type[:modifiers]');
+      return { name, migration: r.migration as number, fields: parseFields(r.fields.map(String)) };
+    } catch (err) {
+      throw usageError(`${ANSWERS_FILE}: resource "${name}": ${(err as Error).message}`);
+    }
+  });
 }
 
 function compareVersions(a: string, b: string): number {

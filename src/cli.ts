@@ -31,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
   if (args.positionals[0] === 'update') {
     const { update } = await import('./update/index.js');
     await update(args, io);
+  } else if (args.positionals[0] === 'add') {
+    const { add } = await import('./add/index.js');
+    await add(args, io);
   } else {
     await create(args, io);
   }

@@ -11,6 +11,7 @@ import { compareGoVersions } from './options/validate.js';
 import { plan, requiredGo } from './plan.js';
 import { loadTemplates } from './templates/index.js';
 import type { ProgressSink } from './progress.js';
+import type { Resource } from './resources/fields.js';
 import { mark } from './timing.js';
 import { VERSION } from './version.js';
 import { verify, verifyInWorkspace } from './verify.js';
@@ -30,6 +31,7 @@ export interface Io {
 export async function create(args: ParsedArgs, io: Io): Promise<void> {
   if (args.positionals.length > 1) throw usageError(`unexpected argument "${args.positionals[1]}" (one directory at most)`);
   if (args.run.check) throw usageError('--check is for update: create-gin-app update --check [dir]');
+  if (args.fields.length > 0) throw usageError('--field is for add resource: create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...');
   const asker = io.interactive ? await inquirerAsker() : undefined;
   let dir = args.positionals[0];
   if (dir === undefined) {
@@ -109,9 +111,9 @@ export async function joinMonorepo(
 }
 
 /** Every file of the service: the rendered templates and gin-app.json. */
-export function renderFiles(answers: Answers): FileToWrite[] {
-  const { files } = plan(answers, loadTemplates());
-  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION, files) }];
+export function renderFiles(answers: Answers, resources: readonly Resource[] = []): FileToWrite[] {
+  const { files } = plan(answers, loadTemplates(), resources);
+  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION, files, resources) }];
 }
 
 export interface GenerateOptions {

@@ -3,6 +3,8 @@ import { features } from './features/index.js';
 import type { Feature, GoModule } from './features/feature.js';
 import type { Answers } from './options/schema.js';
 import { compareGoVersions } from './options/validate.js';
+import type { Resource } from './resources/fields.js';
+import { resourceData } from './resources/render.js';
 import { fillSettingsDocs } from './settings-docs.js';
 import type { TemplateSet } from './templates/types.js';
 
@@ -14,6 +16,7 @@ export interface PlannedFile {
 
 export interface Plan {
   answers: Answers;
+  resources: readonly Resource[];
   features: string[];
   files: PlannedFile[];
 }
@@ -40,22 +43,47 @@ export function templateData(answers: Answers, applying: readonly Feature[]): Re
   return data;
 }
 
-export function plan(answers: Answers, templates: TemplateSet): Plan {
+/**
+ * The resources added with `add resource` (gin-app.json) are rendered from
+ * templates/resource, once per resource, with its own values on top of the
+ * service's; a template's path names the file with them
+ * (internal/server/{{name}}.go). templates/crud is what they share.
+ */
+export function plan(answers: Answers, templates: TemplateSet, resources: readonly Resource[] = []): Plan {
+  if (resources.length > 0 && answers.db === 'none') {
+    throw new Error(`resources (${resources.map((r) => r.name).join(', ')}) need a database`);
+  }
   const applying = features.filter((f) => f.applies(answers));
   const data = templateData(answers, applying);
+  const perResource = answers.db === 'none' ? [] : resources.map((r) => resourceData(r, answers.db as Exclude<typeof answers.db, 'none'>));
+  data.resources = perResource;
+  if (resources.length > 0) (data.goModules as GoModule[]).push(...CRUD_MODULES);
+  (data.goModules as GoModule[]).sort(byPath);
   const files: PlannedFile[] = [];
   const owner = new Map<string, string>();
+  const add = (feature: string, path: string, content: string) => {
+    const taken = owner.get(path);
+    if (taken) throw new Error(`${taken} and ${feature} both render ${path}`);
+    owner.set(path, feature);
+    files.push({ path, feature, content });
+  };
   for (const f of applying) {
     const omitted = new Set(f.omit?.(answers));
     for (const [path, render] of Object.entries(templates[f.name] ?? {})) {
-      if (omitted.has(path)) continue;
-      const taken = owner.get(path);
-      if (taken) throw new Error(`features ${taken} and ${f.name} both render ${path}`);
-      owner.set(path, f.name);
-      files.push({ path, feature: f.name, content: render(data) });
+      if (!omitted.has(path)) add(f.name, path, render(data));
+    }
+  }
+  if (resources.length > 0) for (const [path, render] of Object.entries(templates.crud ?? {})) add('crud', path, render(data));
+  for (const r of perResource) {
+    const values = { ...data, ...r };
+    for (const [path, render] of Object.entries(templates.resource ?? {})) {
+      add(`resource ${r.name as string}`, path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key])), render(values));
     }
   }
   fillSettingsDocs(files);
   files.sort(byPath);
-  return { answers, features: applying.map((f) => f.name), files };
+  return { answers, resources, features: applying.map((f) => f.name), files };
 }
+
+/** What the resources' shared code imports directly (gin's own validator, pinned as gin v1.12.0 requires it). */
+const CRUD_MODULES: readonly GoModule[] = [{ path: 'github.com/go-playground/validator/v10', version: 'v10.30.1' }];

@@ -1,12 +1,15 @@
 /** argv -> raw answers and run flags, driven by the schema; also renders --help. */
 import { usageError } from '../errors.js';
+import { FIELD_TYPES, MODIFIERS_HELP } from '../resources/fields.js';
 import { findOption, options, runFlags, type Answers, type RunFlagName } from './schema.js';
 
 export interface ParsedArgs {
   positionals: string[];
   /** Answers given on the command line, already validated by the schema. */
   answers: Partial<Answers>;
-  run: Partial<Record<Exclude<RunFlagName, 'set'>, true>>;
+  run: Partial<Record<Exclude<RunFlagName, 'set' | 'field'>, true>>;
+  /** add resource: the --field specs, in order (checked by the resource schema). */
+  fields: string[];
 }
 
 function setAnswer(answers: Partial<Answers>, name: string, raw: string | boolean, via: string): void {
@@ -21,7 +24,7 @@ function setAnswer(answers: Partial<Answers>, name: string, raw: string | boolea
 }
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const result: ParsedArgs = { positionals: [], answers: {}, run: {} };
+  const result: ParsedArgs = { positionals: [], answers: {}, run: {}, fields: [] };
   const shorts = new Map<string, string>(runFlags.flatMap((f) => ('short' in f ? [[f.short, f.name]] : [])));
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
@@ -59,10 +62,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       setAnswer(result.answers, pair.slice(0, eq), pair.slice(eq + 1), `--set ${pair.slice(0, eq)}`);
       continue;
     }
+    if (name === 'field') {
+      result.fields.push(takeValue());
+      continue;
+    }
     const runFlag = runFlags.find((f) => f.name === name);
     if (runFlag) {
       if (inline !== undefined) throw usageError(`--${name} takes no value`);
-      result.run[runFlag.name as Exclude<RunFlagName, 'set'>] = true;
+      result.run[runFlag.name as Exclude<RunFlagName, 'set' | 'field'>] = true;
       continue;
     }
     const spec = findOption(name);
@@ -122,6 +129,11 @@ export function helpText(version: string): string {
     '  create-gin-app update [dir] [options]     re-render a generated service after option changes,',
     '                                            merging your edits (dir defaults to .)',
     '  create-gin-app update --check [dir]       exit 1 if update would change any file (CI drift check)',
+    '  create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
+    '                                            add a verified CRUD endpoint (model, store, migration,',
+    '                                            handlers, tests) to a generated service; name is plural',
+    `                                            (orders). Types: ${FIELD_TYPES.join(', ')}.`,
+    `                                            Modifiers: ${MODIFIERS_HELP}.`,
     '',
     'Options:',
     ...rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`),

@@ -283,10 +283,11 @@ export type AnyOption = (typeof options)[number];
 export const runFlags = [
   { name: 'yes', short: 'y', help: 'take defaults, never prompt' },
   { name: 'no-verify', help: 'skip the Go verification step' },
-  { name: 'dry-run', help: 'print the plan, write nothing' },
+  { name: 'dry-run', help: 'print the plan (and, for update and add, the diffs), write nothing' },
   { name: 'check', help: 'update only: exit 1, listing them, if update would change any file; writes nothing (a CI drift check)' },
   { name: 'force', help: 'allow a non-empty directory (never deletes files it did not write)' },
   { name: 'set', arg: 'key=value', help: 'change one answer (repeatable)' },
+  { name: 'field', arg: 'name:type[:modifiers]', help: 'add resource only: one field of the resource (repeatable), such as total:float:min=0' },
   { name: 'go-work', help: 'in a repository with a root go.mod but no go.work, create go.work for the service' },
   { name: 'help', short: 'h', help: 'show this help' },
   { name: 'version', short: 'v', help: 'print the version' },

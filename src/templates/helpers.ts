@@ -1,4 +1,4 @@
-import type { HelperDelegate } from 'handlebars';
+import type { HelperDelegate, HelperOptions } from 'handlebars';
 
 /** Helpers available to every template, with the full compiler and with the runtime alike. */
 export const helpers: Record<string, HelperDelegate> = {
@@ -7,7 +7,21 @@ export const helpers: Record<string, HelperDelegate> = {
   eq: (a: unknown, b: unknown) => a === b,
   /** Go major.minor of a version: {{goMinor go}} -> 1.26 */
   goMinor: (version: string) => version.split('.').slice(0, 2).join('.'),
+  /**
+   * Aligns the cells of its lines, split at "|", as gofmt aligns a struct's
+   * fields and tags: {{#align}}\tID|uint64|`json:"id"`{{/align}}.
+   */
+  align(this: unknown, options: HelperOptions) {
+    return alignColumns(options.fn(this));
+  },
 };
+
+export function alignColumns(text: string): string {
+  const rows = text.split('\n').map((line) => line.split('|'));
+  const widths: number[] = [];
+  for (const cells of rows) cells.slice(0, -1).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((cells) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]! + 1) : c)).join('')).join('\n');
+}
 
 // Compile options shared by the runtime compiler and the build-time precompiler:
 // Go, YAML and nginx text must come out verbatim, and a misspelt name must fail loudly.
