@@ -63,7 +63,7 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
   const owner = new Map<string, string>();
   const add = (feature: string, path: string, content: string) => {
     const taken = owner.get(path);
-    if (taken) throw new Error(`${taken} and ${feature} both render ${path}`);
+    if (taken) throw new Error(`features ${taken} and ${feature} both render ${path}`);
     owner.set(path, feature);
     files.push({ path, feature, content });
   };
@@ -77,12 +77,17 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
   for (const r of perResource) {
     const values = { ...data, ...r };
     for (const [path, render] of Object.entries(templates.resource ?? {})) {
-      add(`resource ${r.name as string}`, path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key])), render(values));
+      add(`resource ${r.name as string}`, resourcePath(path, values), render(values));
     }
   }
   fillSettingsDocs(files);
   files.sort(byPath);
   return { answers, resources, features: applying.map((f) => f.name), files };
+}
+
+/** The path a templates/resource template renders to: each {{key}} in it is the resource's value. */
+export function resourcePath(template: string, values: Record<string, unknown>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
 }
 
 /** What the resources' shared code imports directly (gin's own validator, pinned as gin v1.12.0 requires it). */

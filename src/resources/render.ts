@@ -22,7 +22,8 @@ export function resourceData(r: Resource, db: Dialect): Record<string, unknown> 
     singularVar: lowerFirst(Singular),
     migrationFile: `${String(r.migration).padStart(4, '0')}_${r.name}`,
     fields: r.fields.map((f) => fieldData(f)),
-    hasTime: r.fields.some((f) => f.type === 'time'),
+    // The standard library the handlers import, in gofmt's order (time for time fields' *time.Time).
+    handlerImports: ['context', 'net/http', 'strconv', ...(r.fields.some((f) => f.type === 'time') ? ['time'] : [])],
     uniqueFields: r.fields.filter((f) => f.unique).map((f) => goName(f.name)),
     columns: columns(r, db),
     tableOptions: db === 'mysql' ? ' DEFAULT CHARSET = utf8mb4' : '',
