@@ -13,12 +13,15 @@
  * (CGO_ENABLED=1 go test -race ./...). With --k8s, the manifests' base and
  * overlays go through `kustomize build` and test/helpers/k8scheck (strict
  * k8s.io/api decoding, restricted Pod Security); with --no-k8s there are none.
+ * Every set with a database first gets a resource with a field of every type
+ * (`add resource`, verified), so the linters, go test and the race detector
+ * cover the code add resource generates too.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, run, tempDir, type RunResult } from '../helpers/cli.js';
+import { ROOT, run, runCli, tempDir, type RunResult } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { generate } from '../helpers/project.js';
 import { findTool } from '../../scripts/go-tools.mjs';
@@ -87,6 +90,18 @@ const cliArgs = (c: Combo) => [
 const label = (c: Combo) => cliArgs(c).join(' ');
 
 const COMBOS = pairwise();
+
+/** The resource the database sets get: every field type, every modifier. */
+const RESOURCE_FIELDS = [
+  'customer:string:unique:max=100',
+  'total:float:min=0',
+  'quantity:int:min=1:max=1000',
+  'big:int64:optional:max=9000000000',
+  'note:text:optional:max=2000',
+  'paid:bool',
+  'due:time:optional',
+  'ref:uuid:optional:unique',
+];
 /** The sets whose tests also run under the race detector (pairwise() takes these very objects). */
 const RACE_SETS: readonly Combo[] = [ALL_OFF, ALL_ON];
 
@@ -179,6 +194,13 @@ describe('option matrix quality gate', () => {
         const sh = (cmd: string, args: string[], env: Record<string, string> = {}) =>
           run(cmd, args, { cwd: dir, env: { ...GO_ENV, ...env }, timeoutMs: 600_000 });
         const findings: string[] = [];
+
+        if (combo.db !== 'none') {
+          const added = await time('add resource', () =>
+            runCli(['add', 'resource', 'orders', ...RESOURCE_FIELDS.flatMap((f) => ['--field', f]), '--yes'], { cwd: dir, env: GO_ENV, timeoutMs: 600_000 }),
+          );
+          if (added.code !== 0) findings.push(`add resource orders:\n${output(added)}`);
+        }
 
         const fmt = await time('gofmt', () => sh('gofmt', ['-l', '.']));
         if (fmt.code !== 0 || fmt.stdout.trim()) findings.push(`gofmt -l:\n${output(fmt)}`);
