@@ -14,8 +14,10 @@ import type { ParsedArgs } from '../options/flags.js';
 import { inquirerAsker, type Asker } from '../options/prompts.js';
 import { resolveAnswers } from '../options/resolve.js';
 import type { Answers } from '../options/schema.js';
-import { requiredGo } from '../plan.js';
+import { requiredGo, resourcePath } from '../plan.js';
 import { FIELD_TYPES, MODIFIERS_HELP, parseField, parseFields, parseResourceName, type Field, type Resource } from '../resources/fields.js';
+import { resourceData } from '../resources/render.js';
+import { loadTemplates } from '../templates/index.js';
 import { applyWrites, type Write } from '../update/apply.js';
 import { formatMergedGo, printDiffs, readDisk, rendered } from '../update/index.js';
 import { planUpdate } from '../update/plan.js';
@@ -58,6 +60,14 @@ export async function add(args: ParsedArgs, io: Io): Promise<void> {
 
   const resource: Resource = { name, migration: nextMigration(root, resources.map((r) => r.migration)), fields };
   const before = rendered(answers, resources);
+  // A file the service itself renders (the items example's, stores.go, metrics.go) cannot be the resource's.
+  const values = { ...answers, ...resourceData(resource, answers.db) };
+  const generatedPath = Object.keys(loadTemplates().resource ?? {})
+    .map((p) => resourcePath(p, values))
+    .find((p) => before.has(p));
+  if (generatedPath) {
+    throw usageError(findClash(root, name, singular, new Set()) ?? `resource ${name} would write ${generatedPath}, which create-gin-app writes for the service: choose another name`);
+  }
   const after = rendered(answers, [...resources, resource]);
   // Only what adding the resource changes: its own files and the wiring.
   const paths = [...after.keys()].filter((p) => before.get(p) !== after.get(p));
