@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { equivalentCommands, helpText, parseArgs } from '../../src/options/flags.js';
+import { FIELD_TYPES } from '../../src/resources/fields.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
-import { options, type Answers } from '../../src/options/schema.js';
+import { options, runFlags, type Answers } from '../../src/options/schema.js';
 import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
 import type { Asker } from '../../src/options/prompts.js';
 
@@ -69,6 +70,22 @@ describe('flags', () => {
     const help = helpText('1.2.3');
     for (const spec of options) expect(help).toContain(`--${spec.flag}`);
     expect(help).toContain('--no-pprof');
+    for (const flag of runFlags) expect(help).toContain(`--${flag.name}`);
+  });
+
+  it('documents add resource in --help: its usage, --field, the types and the modifiers', () => {
+    const help = helpText('1.2.3');
+    expect(help).toContain('create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...');
+    expect(help).toContain('--field name:type[:modifiers]');
+    for (const type of FIELD_TYPES) expect(help).toContain(type);
+    for (const modifier of ['required', 'optional', 'unique', 'max=<n>', 'min=<n>']) expect(help).toContain(modifier);
+  });
+
+  it('collects repeated --field specs in order, for add resource only', () => {
+    const args = parseArgs(['add', 'resource', 'orders', '--field', 'a:int', '--field=b:string:unique', '--yes']);
+    expect(args.positionals).toEqual(['add', 'resource', 'orders']);
+    expect(args.fields).toEqual(['a:int', 'b:string:unique']);
+    expect(() => parseArgs(['add', 'resource', 'orders', '--field'])).toThrow(/--field needs a value/);
   });
 });
 
