@@ -70,7 +70,8 @@ export async function add(args: ParsedArgs, io: Io): Promise<void> {
   }
   const after = rendered(answers, [...resources, resource]);
   // Only what adding the resource changes: its own files and the wiring.
-  const paths = [...after.keys()].filter((p) => before.get(p) !== after.get(p));
+  // go.mod is go mod tidy's to change (verification), as after create.
+  const paths = [...after.keys()].filter((p) => before.get(p) !== after.get(p) && p !== 'go.mod');
   const own = new Set(paths.filter((p) => !before.has(p)));
   const clash = findClash(root, name, singular, own);
   if (clash) throw usageError(clash);
@@ -101,7 +102,9 @@ export async function add(args: ParsedArgs, io: Io): Promise<void> {
   const verifying = !args.run['no-verify'];
   if (verifying) {
     checkToolchain(go, answers);
-    writes.push(...(await verifyOnCopy(root, writes, io)));
+    const tidied = await verifyOnCopy(root, writes, io);
+    for (const w of tidied) io.out(`  update   ${w.path} (as go mod tidy left it)`);
+    writes.push(...tidied);
   }
   // What the generator last wrote: as before for every other file, the new render for these.
   const fingerprints = Object.fromEntries(generated ?? [...before].map(([p, content]) => [p, fingerprint(content)] as const));
