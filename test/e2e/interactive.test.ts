@@ -87,4 +87,45 @@ describe('interactive prompts in a terminal', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(snapshot(join(again, 'shop'))).toEqual(snapshot(join(cwd, 'shop')));
   });
+
+  it('add resource asks for the name, then the fields one by one, checking each', async () => {
+    const cwd = tempDir('cga-pty-add-');
+    const created = await runCli(['shop', '--yes', '--no-verify'], { cwd });
+    expect(created.code, created.stderr).toBe(0);
+    const steps: [string, string][] = [
+      ['Resource name', 'orders\r'],
+      ['Field 1 as name:type', 'total:money\r'],
+      ['unknown type "money"', '\x7f'.repeat('total:money'.length) + 'total:float:min=0\r'],
+      ['Field 2 as name:type', 'customer:string:unique\r'],
+      ['Field 3 as name:type', '\r'],
+    ];
+    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} add resource --no-verify`, '/dev/null'], {
+      cwd: join(cwd, 'shop'),
+      env: cleanEnv({ TERM: 'xterm', COLUMNS: '200' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    let all = '';
+    let next = 0;
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      const text = stripAnsi(d.toString());
+      all += text;
+      screen += text;
+      if (next < steps.length && screen.includes(steps[next]![0])) {
+        const [shown, keys] = steps[next]!;
+        screen = screen.slice(screen.lastIndexOf(shown) + shown.length);
+        next++;
+        setTimeout(() => child.stdin.write(keys), 200);
+      }
+    });
+    const code = await exited;
+    clearTimeout(timer);
+    expect(next, `stuck before "${steps[next]?.[0]}":\n${all}`).toBe(steps.length);
+    expect(code, all).toBe(0);
+    const file = JSON.parse(readFileSync(join(cwd, 'shop', 'gin-app.json'), 'utf8'));
+    expect(file.resources).toEqual([{ name: 'orders', migration: 2, fields: ['total:float:min=0', 'customer:string:unique'] }]);
+    expect(readFileSync(join(cwd, 'shop', 'internal/server/orders.go'), 'utf8')).toContain('api.POST("/orders", h.create)');
+  });
 });
