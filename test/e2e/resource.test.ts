@@ -394,6 +394,15 @@ describe('bad input: exit 2, one line, nothing written', () => {
     expect(await refused(ADD_ORDERS, dir)).toMatch(/add resource needs a database.*update --set db=sqlite/);
   });
 
+  it('a service generated before add resource existed is sent to update first', { timeout: LONG }, async () => {
+    const dir = await copyOf([]);
+    // What an older gin-app.json looks like: no fingerprint of the wiring file, which did not exist.
+    const file = JSON.parse(read(dir, 'gin-app.json'));
+    delete file.files['internal/server/resources.go'];
+    writeFileSync(join(dir, 'gin-app.json'), JSON.stringify(file, null, 2) + '\n');
+    expect(await refused(ADD_ORDERS, dir)).toMatch(/generated before add resource existed: run npx create-gin-app update first/);
+  });
+
   it('add widget: an unknown thing to add', { timeout: LONG }, async () => {
     const { dir } = await generate([]);
     expect(await refused(['add', 'widget'], dir)).toMatch(/cannot add "widget"/);
@@ -438,5 +447,27 @@ describe('a failed verification', () => {
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(dirname(dir))).toEqual(['svc']);
     expect(JSON.parse(read(dir, 'gin-app.json')).resources ?? []).toEqual([]);
+  });
+});
+
+describe('your edits to the wiring', () => {
+  it('are merged when they do not overlap, and stop the add with nothing written when they do', { timeout: LONG }, async () => {
+    const dir = await copyOf([]);
+    const wiring = 'internal/server/resources.go';
+    // A comment above the function: merged with the new route line.
+    writeFileSync(join(dir, wiring), read(dir, wiring).replace('// addResourceRoutes', '// Reviewed by the platform team.\n// addResourceRoutes'));
+    const ok = await runCli([...ADD_ORDERS, '--no-verify'], { cwd: dir });
+    expect(ok.code, output(ok)).toBe(0);
+    expect(ok.stdout).toMatch(/^\s+merge\s+internal\/server\/resources\.go$/m);
+    expect(read(dir, wiring)).toContain('// Reviewed by the platform team.');
+    expect(read(dir, wiring)).toContain('addOrderRoutes(api, r.Orders)');
+
+    // A line of its own where the next resource's line goes: a conflict.
+    writeFileSync(join(dir, wiring), read(dir, wiring).replace('addOrderRoutes(api, r.Orders)', 'addOrderRoutes(api, r.Orders) // the orders API'));
+    const before = snapshot(dir);
+    const r = await runCli(['add', 'resource', 'invoices', '--field', 'number:string:unique', '--no-verify'], { cwd: dir });
+    expect(r.code, output(r)).toBe(1);
+    expect(reason(r)).toMatch(/^create-gin-app: your edits to internal\/server\/resources\.go conflict with the wiring of invoices; nothing was written$/);
+    expect(snapshot(dir)).toEqual(before);
   });
 });
