@@ -9,6 +9,7 @@ import { resolveAnswers } from './options/resolve.js';
 import type { Answers } from './options/schema.js';
 import { compareGoVersions } from './options/validate.js';
 import { plan, requiredGo } from './plan.js';
+import { onInterrupt } from './interrupt.js';
 import { loadTemplates } from './templates/index.js';
 import type { ProgressSink } from './progress.js';
 import type { Resource } from './resources/fields.js';
@@ -135,12 +136,7 @@ export async function generate({ target, answers, verify: verifying, log, progre
   mark('render');
   const staged = await stage(target, files);
   mark('write');
-  const onSignal = () => {
-    staged.abort();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const release = onInterrupt(staged.abort);
   try {
     if (verifying) await verify(staged.dir, { log, progress });
     mark('verify');
@@ -150,8 +146,7 @@ export async function generate({ target, answers, verify: verifying, log, progre
     staged.abort();
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
   }
 }
 

@@ -9,6 +9,7 @@ import { ANSWERS_FILE, answersFileText, fingerprint, parseAnswersFile } from '..
 import { checkToolchain, type Io } from '../create.js';
 import { CliError, usageError } from '../errors.js';
 import { findGo } from '../go-toolchain.js';
+import { onInterrupt } from '../interrupt.js';
 import { detectMonorepo } from '../monorepo/detect.js';
 import type { ParsedArgs } from '../options/flags.js';
 import { inquirerAsker, type Asker } from '../options/prompts.js';
@@ -130,12 +131,7 @@ export async function add(args: ParsedArgs, io: Io): Promise<void> {
 async function verifyOnCopy(root: string, writes: readonly Write[], io: Io): Promise<Write[]> {
   const copy = join(dirname(root), `.${basename(root)}.create-gin-app-${process.pid}-add`);
   const cleanup = () => rmSync(copy, { recursive: true, force: true });
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const release = onInterrupt(cleanup);
   try {
     cpSync(root, copy, { recursive: true, filter: (src) => !/(^|\/)(\.git|node_modules)$/.test(src) });
     applyWrites(copy, writes);
@@ -152,8 +148,7 @@ async function verifyOnCopy(root: string, writes: readonly Write[], io: Io): Pro
     throw err;
   } finally {
     cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { onInterrupt } from '../interrupt.js';
 
 export interface Write {
   path: string;
@@ -17,12 +18,7 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
   const cleanup = () => {
     for (const { tmp } of temps) rmSync(tmp, { force: true });
   };
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const release = onInterrupt(cleanup);
   try {
     for (const w of writes) {
       if (w.content === undefined) continue;
@@ -38,8 +34,7 @@ export function applyWrites(root: string, writes: readonly Write[]): void {
     for (const w of writes) if (w.remove) removeFile(root, w.path);
   } finally {
     cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
   }
 }
 
