@@ -9,7 +9,9 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reason, runCli, snapshot, tempDir, type RunResult } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
+import { CLI, cleanEnv, reason, runCli, snapshot, tempDir, type RunResult } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { buildServer, go, startService } from '../helpers/go.js';
 import { generate } from '../helpers/project.js';
@@ -434,6 +436,37 @@ describe('--dry-run', () => {
 });
 
 describe('a failed verification', () => {
+  it('Ctrl-C during it leaves the project as it was, and no copy behind', { timeout: LONG }, async () => {
+    const dir = await copyOf([]);
+    const before = snapshot(dir);
+    // A module proxy that accepts connections and never answers keeps go mod tidy (empty module cache) busy.
+    const sockets: Socket[] = [];
+    const hang = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const child = spawn(process.execPath, [CLI, ...ADD_ORDERS], {
+      cwd: dir,
+      detached: true, // its own process group, as a terminal's foreground job
+      env: cleanEnv({ GOPROXY: `http://127.0.0.1:${(hang.address() as { port: number }).port}`, GOMODCACHE: tempDir('cga-modcache-'), GOFLAGS: '-modcacherw' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let out = '';
+    await new Promise<void>((r) =>
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('Verifying')) r();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(readdirSync(dirname(dir)).filter((f) => f.includes('create-gin-app'))).toHaveLength(1); // the copy, now
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(130);
+    for (const sock of sockets) sock.destroy();
+    hang.close();
+    expect(readdirSync(dirname(dir))).toEqual(['svc']);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('leaves the project exactly as it was', { timeout: LONG }, async () => {
     const dir = await copyOf([]);
     // A name the shared crud.go declares: the copy fails go vet / go build.
