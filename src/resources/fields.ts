@@ -38,8 +38,8 @@ export const UNIQUE_STRING_MAX = 768;
 /** MySQL's row size limit (65535 bytes) with room for the other columns: VARCHARs count 4 bytes a character. */
 const MYSQL_VARCHAR_BYTES = 60_000;
 
-const INT32: [bigint, bigint] = [-(2n ** 31n), 2n ** 31n - 1n];
-const INT64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
+export const INT32: [bigint, bigint] = [-(2n ** 31n), 2n ** 31n - 1n];
+export const INT64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
 
 /** Words refused as table or column names: reserved in SQLite, MySQL or PostgreSQL (the project's database can change). */
 const SQL_RESERVED = new Set(

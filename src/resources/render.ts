@@ -4,7 +4,7 @@
  * project's SQL dialect, and sample bodies for the generated tests.
  */
 import type { Database } from '../options/schema.js';
-import { goName, stringMax, type Field, type Resource } from './fields.js';
+import { goName, INT32, INT64, stringMax, type Field, type Resource } from './fields.js';
 import { parseResourceName } from './fields.js';
 
 type Dialect = Exclude<Database, 'none'>;
@@ -158,8 +158,10 @@ function sample(f: Field, n: number): unknown {
 function invalid(f: Field): unknown {
   if (f.type === 'uuid') return 'not-a-uuid';
   if ((f.type === 'string' || f.type === 'text') && stringMax(f) !== Infinity) return 'x'.repeat(stringMax(f) + 1);
-  if (f.min !== undefined) return f.type === 'float' ? Number(f.min) - 0.5 : Number(BigInt(f.min) - 1n);
-  if (f.max !== undefined) return f.type === 'float' ? Number(f.max) + 0.5 : Number(BigInt(f.max) + 1n);
+  // A bound at the very end of its type's range has no value beyond it that JSON can carry into the field.
+  const [lo, hi] = f.type === 'int' ? INT32 : INT64;
+  if (f.min !== undefined && (f.type === 'float' || BigInt(f.min) > lo)) return f.type === 'float' ? Number(f.min) - 0.5 : Number(BigInt(f.min) - 1n);
+  if (f.max !== undefined && (f.type === 'float' || BigInt(f.max) < hi)) return f.type === 'float' ? Number(f.max) + 0.5 : Number(BigInt(f.max) + 1n);
   if (!f.optional && (f.type === 'string' || f.type === 'text')) return '';
   return undefined;
 }

@@ -118,6 +118,15 @@ describe('what a resource renders', () => {
     expect(columns({ ...orders, fields: parseFields(['body:text:max=5000']) }, 'postgres')).toContain("body TEXT NOT NULL CHECK (body <> '' AND CHAR_LENGTH(body) <= 5000)");
   });
 
+  it('samples an invalid value for each checked field, never one its type cannot hold', () => {
+    const samples = (specs: string[]) => resourceData({ name: 'things', migration: 2, fields: parseFields(specs) }, 'sqlite').samples as { invalid: string; invalidFields: string[] };
+    expect(JSON.parse(samples(['n:int:min=1']).invalid).n).toBe(0);
+    // int32's lowest value as min: the max is what the invalid body breaks instead.
+    expect(JSON.parse(samples(['n:int:min=-2147483648:max=5']).invalid).n).toBe(6);
+    // Nothing to break in an optional field at both ends of its range: it is left out of the invalid body.
+    expect(samples(['n:int:optional:min=-2147483648:max=2147483647']).invalidFields).toEqual([]);
+  });
+
   it('gives every field its binding tag: required, bounds, format', () => {
     const fields = resourceData(orders, 'sqlite').fields as { name: string; createTag: string; patchTag: string }[];
     const tag = (name: string) => fields.find((f) => f.name === name)!;
