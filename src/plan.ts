@@ -57,8 +57,6 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
   const data = templateData(answers, applying);
   const perResource = answers.db === 'none' ? [] : resources.map((r) => resourceData(r, answers.db as Exclude<typeof answers.db, 'none'>));
   data.resources = perResource;
-  if (resources.length > 0) (data.goModules as GoModule[]).push(...CRUD_MODULES);
-  (data.goModules as GoModule[]).sort(byPath);
   const files: PlannedFile[] = [];
   const owner = new Map<string, string>();
   const add = (feature: string, path: string, content: string) => {
@@ -89,6 +87,3 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
 export function resourcePath(template: string, values: Record<string, unknown>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
 }
-
-/** What the resources' shared code imports directly (gin's own validator, pinned as gin v1.12.0 requires it). */
-const CRUD_MODULES: readonly GoModule[] = [{ path: 'github.com/go-playground/validator/v10', version: 'v10.30.1' }];

@@ -6,7 +6,11 @@ export const core: Feature = {
   applies: () => true,
   // gin v1.12.0 declares go 1.25.0.
   minGo: '1.25.0',
-  goModules: [{ path: 'github.com/gin-gonic/gin', version: 'v1.12.0' }],
+  goModules: [
+    { path: 'github.com/gin-gonic/gin', version: 'v1.12.0' },
+    // Parses api/openapi.yaml (3.1) and validates requests against it.
+    { path: 'github.com/getkin/kin-openapi', version: 'v0.153.0' },
+  ],
   data: (answers) => ({
     binary: binaryName(answers.module),
     limits: LIMITS,

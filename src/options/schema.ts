@@ -15,6 +15,7 @@ export interface Answers {
   db: Database;
   redis: boolean;
   nginx: boolean;
+  apiDocs: boolean;
   dockerBase: DockerBase;
   pprof: boolean;
   pprofPort: number;
@@ -164,6 +165,16 @@ export const options = [
     help: 'nginx config whose location matches the route group',
     helpDefault: 'on',
     prompt: 'Generate an nginx config?',
+    default: () => true,
+    parse: asBoolean,
+  }),
+  option({
+    key: 'apiDocs',
+    flag: 'api-docs',
+    boolean: true,
+    help: 'documentation page of the OpenAPI document at <prefix>/docs (assets compiled in; API_DOCS=false turns it off)',
+    helpDefault: 'on',
+    prompt: 'Serve a documentation page of the API at <prefix>/docs?',
     default: () => true,
     parse: asBoolean,
   }),

@@ -171,9 +171,16 @@ function checkField(f: Field): void {
   }
 }
 
-/** The most characters a string or text field holds (text without max: unbounded). */
+/**
+ * text's length when no max is given: 64 KiB, what a MySQL TEXT column holds
+ * in bytes. The API document bounds it, so that no request body or list page
+ * grows with what clients send.
+ */
+export const TEXT_DEFAULT_MAX = 65535;
+
+/** The most characters a string or text field holds. */
 export function stringMax(f: Field): number {
-  return f.max !== undefined ? Number(f.max) : f.type === 'string' ? STRING_DEFAULT_MAX : Infinity;
+  return f.max !== undefined ? Number(f.max) : f.type === 'string' ? STRING_DEFAULT_MAX : TEXT_DEFAULT_MAX;
 }
 
 /** Parses every spec of a resource and checks them together. */
