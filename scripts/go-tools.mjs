@@ -21,6 +21,9 @@ export const PINNED = {
   // The manifests' gate (test/e2e/k8s.test.ts). v5.8.1 is the newest that
   // builds with Go 1.26; newer ones may need Go 1.27.
   kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' },
+  // The API contract's gate (test/e2e/contract.test.ts): a Go client
+  // generated from a service's api/openapi.yaml (OpenAPI 3.1 since v2.6).
+  'oapi-codegen': { module: 'github.com/oapi-codegen/oapi-codegen/v2', pkg: 'github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen', version: 'v2.8.2' },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

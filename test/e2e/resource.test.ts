@@ -63,7 +63,8 @@ function client(base: string) {
   return async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      // PATCH is a JSON Merge Patch (RFC 7396), as api/openapi.yaml says.
+      headers: body === undefined ? {} : { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(20_000),
     });

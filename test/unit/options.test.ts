@@ -99,6 +99,7 @@ describe('resolving answers', () => {
       db: 'sqlite',
       redis: false,
       nginx: true,
+      apiDocs: true,
       dockerBase: 'distroless',
       pprof: true,
       pprofPort: 6060,

@@ -5,7 +5,7 @@ import { plan } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import type { Answers } from '../../src/options/schema.js';
 import { formatField, goName, parseField, parseFields, parseResourceName, singularOf, type Resource } from '../../src/resources/fields.js';
-import { columns, resourceData } from '../../src/resources/render.js';
+import { columns, jsonSchema, maxPage, resourceData } from '../../src/resources/render.js';
 import { loadTemplates } from '../../src/templates/load.js';
 import { alignColumns } from '../../src/templates/helpers.js';
 
@@ -127,14 +127,34 @@ describe('what a resource renders', () => {
     expect(samples(['n:int:optional:min=-2147483648:max=2147483647']).invalidFields).toEqual([]);
   });
 
-  it('gives every field its binding tag: required, bounds, format', () => {
-    const fields = resourceData(orders, 'sqlite').fields as { name: string; createTag: string; patchTag: string }[];
-    const tag = (name: string) => fields.find((f) => f.name === name)!;
-    expect(tag('customer').createTag).toBe('json:"customer" binding:"required,min=1,max=100"');
-    expect(tag('customer').patchTag).toBe('json:"customer" binding:"omitempty,min=1,max=100"');
-    expect(tag('quantity').createTag).toBe('json:"quantity" binding:"required,min=1,max=1000"');
-    expect(tag('note').createTag).toBe('json:"note"');
-    expect(tag('ref').createTag).toBe('json:"ref" binding:"omitempty,uuid"');
+  it('gives every field its JSON Schema in the API document: required, bounds, format, null for optional ones', () => {
+    const schema = (spec: string) => jsonSchema(parseFields([spec])[0]!);
+    expect(schema('customer:string:max=100')).toEqual({ type: 'string', minLength: 1, maxLength: 100 });
+    expect(schema('quantity:int:min=1:max=1000')).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 1000 });
+    expect(schema('count:int')).toEqual({ type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 });
+    expect(schema('big:int64')).toEqual({ type: 'integer', format: 'int64' });
+    // text without max: bounded at 64 KiB all the same.
+    expect(schema('note:text:optional')).toEqual({ type: ['string', 'null'], maxLength: 65535 });
+    expect(schema('ref:uuid:optional')).toMatchObject({ type: ['string', 'null'], format: 'uuid' });
+    expect(schema('due:time')).toEqual({ type: 'string', format: 'date-time' });
+    const data = resourceData(orders, 'sqlite').fields as { name: string; schema: string }[];
+    // YAML flow style, with "null" quoted (bare null would be YAML's null, not the type).
+    expect(data.find((f) => f.name === 'note')!.schema).toBe('{type: [string, "null"], maxLength: 65535}');
+  });
+
+  it('bounds a page by the size its rows can reach: 100 rows of small fields, 10 of 64 KiB texts', () => {
+    expect(maxPage(parseFields(['customer:string:max=100', 'total:float']))).toBe(100);
+    expect(maxPage(parseFields(['title:string', 'body:text']))).toBe(10);
+    expect(maxPage(parseFields(['a:text', 'b:text', 'c:text', 'd:text', 'e:text', 'f:text', 'g:text', 'h:text', 'i:text', 'j:text', 'k:text']))).toBe(1);
+  });
+
+  it('keeps the generated non-test Go of one resource within 1.3x of its size before the API document (286 lines)', async () => {
+    // The resource of test/e2e/resource.test.ts, which the 286 lines were measured on.
+    const six: Resource = { name: 'orders', migration: 2, fields: parseFields(['customer:string:unique:max=100', 'total:float:min=0', 'quantity:int:min=1:max=1000', 'note:text:optional', 'paid:bool', 'due:time:optional']) };
+    const files = plan(await answers(), loadTemplates(), [six]).files;
+    const lines = (path: string) => files.find((f) => f.path === path)!.content.split('\n').length - 1;
+    const perResource = lines('internal/server/orders.go') + lines('internal/database/orders.go');
+    expect(perResource).toBeLessThanOrEqual(Math.floor(286 * 1.3));
   });
 
   it('renders each resource from templates/resource under its own names, and wires them all in resources.go', async () => {
@@ -154,7 +174,7 @@ describe('what a resource renders', () => {
     expect(files.get('internal/server/resources.go')).toMatch(/Orders +OrderStore\n\tLineItems +LineItemStore/);
     expect(files.get('internal/server/resources.go')).toContain('addLineItemRoutes(api, r.LineItems)');
     expect(files.get('cmd/server/resources.go')).toContain('r.Orders = database.NewOrders(db)');
-    expect(files.get('go.mod')).toContain('github.com/go-playground/validator/v10');
+    expect(files.get('go.mod')).toContain('github.com/getkin/kin-openapi');
     expect(files.get('internal/server/line_items.go')).toContain('api.POST("/line_items", h.create)');
 
     // Without resources: the wiring is there and empty, the shared code is not.
