@@ -26,7 +26,7 @@ has nginx || missing+=(nginx)                                  # edge and monore
 has rsyslogd || missing+=(rsyslog)                             # ops test: a real syslog receiver
 has promtool || missing+=(prometheus)                          # promtool, for alert rule checks
 has script || missing+=(bsdutils)                              # script(1): the pseudo-terminal test
-has chromium || missing+=(chromium)                          # headless: the API docs page test
+has chromium || missing+=(chromium)                            # headless: the API docs page test
 # Compose validation of the generated docker-compose.yml (no engine needed).
 has docker-compose || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
 has redis-server || missing+=(redis-server)                    # data tests, plus their own servers
