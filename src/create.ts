@@ -7,14 +7,14 @@ import { equivalentCommands, shellQuote, type ParsedArgs } from './options/flags
 import { inquirerAsker } from './options/prompts.js';
 import { resolveAnswers } from './options/resolve.js';
 import type { Answers } from './options/schema.js';
-import { compareGoVersions } from './options/validate.js';
+import { compareVersions, VERSION } from './version.js';
 import { plan, requiredGo } from './plan.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTemplates } from './templates/index.js';
 import type { ProgressSink } from './progress.js';
 import type { Resource } from './resources/fields.js';
 import { mark } from './timing.js';
-import { VERSION } from './version.js';
+
 import { verify, verifyInWorkspace } from './verify.js';
 import { detectMonorepo, type Monorepo } from './monorepo/detect.js';
 import { joinWorkspace, writeGateway } from './monorepo/workspace.js';
@@ -154,7 +154,7 @@ export function checkToolchain(go: GoToolchain | undefined, answers: Answers): v
   if (!go) {
     throw new CliError('Go toolchain not found on PATH: install Go (https://go.dev/dl) or pass --no-verify', 1);
   }
-  if (compareGoVersions(go.version, answers.go) < 0) {
+  if (compareVersions(go.version, answers.go) < 0) {
     throw new CliError(
       `the local Go toolchain (${go.raw}) is older than go ${answers.go} in go.mod: install a newer Go, pass an older --go, or pass --no-verify`,
       1,

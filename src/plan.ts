@@ -2,11 +2,11 @@
 import { features } from './features/index.js';
 import type { Feature, GoModule } from './features/feature.js';
 import type { Answers } from './options/schema.js';
-import { compareGoVersions } from './options/validate.js';
 import type { Resource } from './resources/fields.js';
 import { resourceData } from './resources/render.js';
 import { fillSettingsDocs } from './settings-docs.js';
 import type { TemplateSet } from './templates/types.js';
+import { compareVersions } from './version.js';
 
 export interface PlannedFile {
   path: string;
@@ -26,7 +26,7 @@ export function requiredGo(answers: Answers | undefined, all: readonly Feature[]
   return all
     .filter((f) => f.minGo && (!answers || f.applies(answers)))
     .map((f) => f.minGo!)
-    .reduce((a, b) => (compareGoVersions(a, b) >= 0 ? a : b), '1.0.0');
+    .reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b), '1.0.0');
 }
 
 /**

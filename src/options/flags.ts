@@ -87,12 +87,26 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return result;
 }
 
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** The package manager that started us, from npm_config_user_agent ("pnpm/9.12.0 node/v22.22.2 ..."), as create-vite reads it. */
+export function packageManager(agent = process.env.npm_config_user_agent): PackageManager {
+  const name = agent?.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
+}
+
+/** `create-gin-app <args>` the way the user's package manager runs a package: npx, pnpm dlx, yarn dlx, bunx. */
+export function command(args: string, { pm = packageManager(), latest = false } = {}): string {
+  const pkg = latest ? 'create-gin-app@latest' : 'create-gin-app';
+  return `${{ npm: 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[pm]} ${pkg} ${args}`.trimEnd();
+}
+
 /**
  * One-line commands that reproduce these answers without prompts: the
- * `npm create` form users start with (npm passes what follows `--` to the
- * package), then the `npx` form.
+ * `<pm> create` form users start with (npm alone passes what follows `--` to
+ * the package), then the form that runs the package directly.
  */
-export function equivalentCommands(dir: string, answers: Answers): [npmCreate: string, npx: string] {
+export function equivalentCommands(dir: string, answers: Answers, pm = packageManager()): [create: string, exec: string] {
   const flags: string[] = [];
   for (const spec of options) {
     const value = answers[spec.key];
@@ -100,8 +114,9 @@ export function equivalentCommands(dir: string, answers: Answers): [npmCreate: s
     else flags.push(`--${spec.flag}`, shellQuote(String(value)));
   }
   flags.push('--yes');
-  const target = shellQuote(dir);
-  return [['npm', 'create', 'gin-app@latest', target, '--', ...flags].join(' '), ['npx', 'create-gin-app', target, ...flags].join(' ')];
+  const args = [shellQuote(dir), ...flags].join(' ');
+  const create = pm === 'npm' ? `npm create gin-app@latest ${shellQuote(dir)} -- ${flags.join(' ')}` : `${pm} create gin-app ${args}`;
+  return [create, command(args, { pm })];
 }
 
 /** Quotes s for a POSIX shell when it holds anything but safe characters. */

@@ -3,7 +3,8 @@ import { equivalentCommands, helpText, parseArgs } from '../../src/options/flags
 import { FIELD_TYPES } from '../../src/resources/fields.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { options, runFlags, type Answers } from '../../src/options/schema.js';
-import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
+import { compareVersions } from '../../src/version.js';
+import { moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
 import type { Asker } from '../../src/options/prompts.js';
 
 const ctx = { dirName: 'My Service', localGo: '1.26.0' };
@@ -37,8 +38,8 @@ describe('validation', () => {
     expect(parseGoVersion('go1.26')).toBe('1.26.0');
     expect(parseGoVersion('1.25.3')).toBe('1.25.3');
     expect(() => parseGoVersion('2.0')).toThrow(/invalid Go version/);
-    expect(compareGoVersions('1.26.0', '1.25.9')).toBeGreaterThan(0);
-    expect(compareGoVersions('1.25.0', '1.25.0')).toBe(0);
+    expect(compareVersions('1.26.0', '1.25.9')).toBeGreaterThan(0);
+    expect(compareVersions('1.25.0', '1.25.0')).toBe(0);
   });
 });
 
