@@ -35,10 +35,22 @@ export function requiredGo(answers: Answers | undefined, all: readonly Feature[]
  */
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-export function templateData(answers: Answers, applying: readonly Feature[]): Record<string, unknown> {
-  const goModules: GoModule[] = applying.flatMap((f) => f.goModules ?? []).sort(byPath);
-  const data: Record<string, unknown> = { ...answers, goModules };
-  for (const f of features) data[f.name] = applying.includes(f);
+/**
+ * What every template is rendered with: the answers, the direct Go modules,
+ * the resources, a flag per feature (its name: whether it applies) and the
+ * values each applying feature derives (its data()).
+ */
+export interface TemplateData extends Answers {
+  goModules: GoModule[];
+  resources: Record<string, unknown>[];
+  [featureOrValue: string]: unknown;
+}
+
+export function templateData(answers: Answers, all: readonly Feature[], resources: Record<string, unknown>[] = []): TemplateData {
+  const applying = all.filter((f) => f.applies(answers));
+  const goModules = [...applying.flatMap((f) => f.goModules ?? []), ...(resources.length > 0 ? CRUD_MODULES : [])].sort(byPath);
+  const data: TemplateData = { ...answers, goModules, resources };
+  for (const f of all) data[f.name] = applying.includes(f);
   for (const f of applying) Object.assign(data, f.data?.(answers));
   return data;
 }
@@ -49,16 +61,13 @@ export function templateData(answers: Answers, applying: readonly Feature[]): Re
  * service's; a template's path names the file with them
  * (internal/server/{{name}}.go). templates/crud is what they share.
  */
-export function plan(answers: Answers, templates: TemplateSet, resources: readonly Resource[] = []): Plan {
+export function render(answers: Answers, { templates, features: all, resources = [] }: { templates: TemplateSet; features: readonly Feature[]; resources?: readonly Resource[] }): Plan {
   if (resources.length > 0 && answers.db === 'none') {
     throw new Error(`resources (${resources.map((r) => r.name).join(', ')}) need a database`);
   }
-  const applying = features.filter((f) => f.applies(answers));
-  const data = templateData(answers, applying);
+  const applying = all.filter((f) => f.applies(answers));
   const perResource = answers.db === 'none' ? [] : resources.map((r) => resourceData(r, answers.db as Exclude<typeof answers.db, 'none'>));
-  data.resources = perResource;
-  if (resources.length > 0) (data.goModules as GoModule[]).push(...CRUD_MODULES);
-  (data.goModules as GoModule[]).sort(byPath);
+  const data = templateData(answers, all, perResource);
   const files: PlannedFile[] = [];
   const owner = new Map<string, string>();
   const add = (feature: string, path: string, content: string) => {
@@ -74,20 +83,25 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
     }
   }
   if (resources.length > 0) for (const [path, render] of Object.entries(templates.crud ?? {})) add('crud', path, render(data));
-  for (const r of perResource) {
-    const values = { ...data, ...r };
-    for (const [path, render] of Object.entries(templates.resource ?? {})) {
-      add(`resource ${r.name as string}`, resourcePath(path, values), render(values));
-    }
-  }
+  for (const r of perResource) for (const [path, content] of resourceFiles(data, r, templates)) add(`resource ${r.name as string}`, path, content);
   fillSettingsDocs(files);
   files.sort(byPath);
   return { answers, resources, features: applying.map((f) => f.name), files };
 }
 
-/** The path a templates/resource template renders to: each {{key}} in it is the resource's value. */
-export function resourcePath(template: string, values: Record<string, unknown>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
+/** render() with every feature there is: tests, the build's code cache and plop. */
+export function plan(answers: Answers, templates: TemplateSet, resources: readonly Resource[] = []): Plan {
+  return render(answers, { templates, features, resources });
+}
+
+/**
+ * The files of one resource: templates/resource rendered with its values on
+ * top of the service's; each {{key}} in a template's path is the resource's
+ * value (internal/server/{{name}}.go).
+ */
+export function resourceFiles(data: TemplateData, r: Record<string, unknown>, templates: TemplateSet): [path: string, content: string][] {
+  const values = { ...data, ...r };
+  return Object.entries(templates.resource ?? {}).map(([path, render]) => [path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(r[key])), render(values)]);
 }
 
 /** What the resources' shared code imports directly (gin's own validator, pinned as gin v1.12.0 requires it). */

@@ -59,12 +59,6 @@ export class Progress {
     private readonly sink?: ProgressSink,
   ) {}
 
-  /** A line that is not a step's (a heading, a failure): printed above the live lines. */
-  line(text: string): void {
-    if (this.sink?.tty) this.redraw([text]);
-    else this.log(text);
-  }
-
   begin(title: string, rank = 0): StepProgress {
     const step: Live = { title, rank, started: Date.now(), lastPlain: Date.now() };
     this.live.push(step);

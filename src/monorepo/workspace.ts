@@ -5,7 +5,7 @@ import { CliError } from '../errors.js';
 import { k8sName, upstreamNames } from '../names.js';
 import { proxyLimits } from '../features/nginx.js';
 import { loadTemplates } from '../templates/index.js';
-import { applyWrites } from '../update/apply.js';
+import { applyWrites } from '../write.js';
 import { findServices } from './detect.js';
 
 /** Listen port written into the gateway config. */

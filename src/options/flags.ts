@@ -12,6 +12,25 @@ export interface ParsedArgs {
   fields: string[];
 }
 
+/** Each command's usage line, for --help and for every error that points to a command. */
+export const USAGE = {
+  create: 'create-gin-app [dir] [options]',
+  update: 'create-gin-app update [dir] [options]',
+  check: 'create-gin-app update --check [dir]',
+  add: 'create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
+} as const;
+
+export type Command = 'create' | 'update' | 'add';
+
+/** Refuses, as a usage error, a run flag that belongs to another command than the one running. */
+export function misplaced(args: ParsedArgs, command: Command): void {
+  if (args.run.check && command !== 'update') throw usageError(`--check is for update: ${USAGE.check}`);
+  if (args.fields.length > 0 && command !== 'add') throw usageError(`--field is for add resource: ${USAGE.add}`);
+  // update and add write into the service in place, merging: a non-empty directory is what they expect.
+  if (args.run.force && command !== 'create') throw usageError(`--force is for creating a service in a non-empty directory: ${USAGE.create} --force`);
+  if (args.run['go-work'] && command !== 'create') throw usageError(`--go-work is for creating a service in a repository without go.work: ${USAGE.create} --go-work`);
+}
+
 function setAnswer(answers: Partial<Answers>, name: string, raw: string | boolean, via: string): void {
   const spec = findOption(name);
   if (!spec) throw usageError(`unknown option ${via} (see --help)`);
@@ -140,11 +159,11 @@ export function helpText(version: string): string {
     `create-gin-app ${version}: scaffold a production-hardened Go Gin service and prove that it builds`,
     '',
     'Usage:',
-    '  create-gin-app [dir] [options]            create a new service in dir (default ./gin-app)',
-    '  create-gin-app update [dir] [options]     re-render a generated service after option changes,',
+    `  ${USAGE.create.padEnd(40)}  create a new service in dir (default ./gin-app)`,
+    `  ${USAGE.update.padEnd(40)}  re-render a generated service after option changes,`,
     '                                            merging your edits (dir defaults to .)',
-    '  create-gin-app update --check [dir]       exit 1 if update would change any file (CI drift check)',
-    '  create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
+    `  ${USAGE.check.padEnd(40)}  exit 1 if update would change any file (CI drift check)`,
+    `  ${USAGE.add}`,
     '                                            add a verified CRUD endpoint (model, store, migration,',
     '                                            handlers, tests) to a generated service; name is plural',
     `                                            (orders). Types: ${FIELD_TYPES.join(', ')}.`,
