@@ -101,7 +101,7 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
  */
 export function resourceFiles(data: TemplateData, r: Record<string, unknown>, templates: TemplateSet): [path: string, content: string][] {
   const values = { ...data, ...r };
-  return Object.entries(templates.resource ?? {}).map(([path, render]) => [path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(r[key])), render(values)]);
+  return Object.entries(templates.resource ?? {}).map(([path, render]) => [path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key])), render(values)]);
 }
 
 /** What the resources' shared code imports directly (gin's own validator, pinned as gin v1.12.0 requires it). */

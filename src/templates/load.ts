@@ -34,7 +34,12 @@ export function readTemplateSources(root = templatesDir()): Record<string, Recor
   return sources;
 }
 
+const compiled = new Map<string, TemplateSet>();
+
+/** Compiled once per folder: update and add render a service two and three times. */
 export function loadTemplates(root = templatesDir()): TemplateSet {
+  const cached = compiled.get(root);
+  if (cached) return cached;
   const hbs = Handlebars.create();
   hbs.registerHelper(helpers);
   const set: TemplateSet = {};
@@ -44,5 +49,6 @@ export function loadTemplates(root = templatesDir()): TemplateSet {
       set[feature][outputPath(path)] = path.endsWith('.hbs') ? hbs.compile(source, compileOptions) : () => source;
     }
   }
+  compiled.set(root, set);
   return set;
 }

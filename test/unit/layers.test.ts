@@ -1,32 +1,54 @@
 /**
- * The source's static import graph has no cycles: data flows one way
- * (schema and answers at the bottom, monorepo detection above them).
- * Dynamic import() is left out: it is how heavy modules load on demand.
+ * The source's layers: the commands (create, update, add) sit on top of one
+ * core and never import each other; nothing but the entry point imports a
+ * command; the static import graph has no cycle (data flows one way, schema
+ * and answers at the bottom). Dynamic import() is left out: it is how heavy
+ * modules load on demand, and how cli.ts loads update and add.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import config from '../../vitest.config.js';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const out: string[] = [];
-  // `import ... from './x.js'` and `export ... from './x.js'`, type-only ones included
-  // (a type cycle is still a cycle in the design).
-  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gm)) {
-    out.push(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+/** src-relative path -> the src-relative paths it imports statically (type-only imports included). */
+type Graph = Map<string, string[]>;
+
+function graph(): Graph {
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return new Map(
+    files.map((f) => {
+      const text = readFileSync(join(SRC, f), 'utf8');
+      const imports = [...text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'(\.[^']+)'/gm)].map((m) =>
+        relative(SRC, resolve(dirname(join(SRC, f)), m[1]!.replace(/\.js$/, '.ts'))),
+      );
+      return [f, imports];
+    }),
+  );
+}
+
+/** Which command a source file belongs to, if any. */
+function commandOf(file: string): string | undefined {
+  if (file === 'create.ts') return 'create';
+  return /^(update|add)\//.exec(file)?.[1];
+}
+
+/** Every import that breaks the rule, as "from -> to". */
+function layerViolations(g: Graph): string[] {
+  const bad: string[] = [];
+  for (const [from, tos] of g) {
+    for (const to of tos) {
+      const target = commandOf(to);
+      if (target === undefined || commandOf(from) === target) continue;
+      // cli.ts dispatches to the commands; plop's generators live outside src/.
+      if (from !== 'cli.ts') bad.push(`${from} -> ${to}`);
+    }
   }
-  return out;
+  return bad;
 }
 
-function graph(): Map<string, string[]> {
-  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(SRC, f));
-  return new Map(files.map((f) => [f, staticImports(f)]));
-}
-
-/** Every cycle found by depth-first search, each as a list of paths from src/. */
-function cycles(g: Map<string, string[]>): string[][] {
+function cycles(g: Graph): string[][] {
   const found: string[][] = [];
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -34,7 +56,7 @@ function cycles(g: Map<string, string[]>): string[][] {
     state.set(f, 'open');
     stack.push(f);
     for (const to of g.get(f) ?? []) {
-      if (state.get(to) === 'open') found.push([...stack.slice(stack.indexOf(to)), to].map((p) => relative(SRC, p)));
+      if (state.get(to) === 'open') found.push([...stack.slice(stack.indexOf(to)), to]);
       else if (!state.has(to)) visit(to);
     }
     stack.pop();
@@ -44,10 +66,16 @@ function cycles(g: Map<string, string[]>): string[][] {
   return found;
 }
 
-describe('source imports', () => {
-  it('resolve to files that exist', () => {
+describe('source layers', () => {
+  it('no command imports another, and only the entry point imports a command', () => {
+    expect(layerViolations(graph())).toEqual([]);
+  });
+
+  it('the rule catches a command importing another (update/ importing create.ts, the core importing add/)', () => {
     const g = graph();
-    for (const [from, tos] of g) for (const to of tos) expect(g.has(to), `${relative(SRC, from)} imports ${relative(SRC, to)}`).toBe(true);
+    g.set('update/index.ts', [...g.get('update/index.ts')!, 'create.ts']);
+    g.set('service.ts', [...g.get('service.ts')!, 'add/clashes.ts']);
+    expect(layerViolations(g).sort()).toEqual(['service.ts -> add/clashes.ts', 'update/index.ts -> create.ts']);
   });
 
   it('form no cycle', () => {
@@ -55,31 +83,19 @@ describe('source imports', () => {
   });
 
   it('keep the schema below monorepo detection', () => {
-    const g = graph();
-    expect(g.get(join(SRC, 'options/schema.ts'))!.map((p) => relative(SRC, p))).not.toContain('monorepo/detect.ts');
+    expect(graph().get('options/schema.ts')).not.toContain('monorepo/detect.ts');
   });
 });
 
-describe('devDependencies', () => {
-  it('are each used: imported by the code, tests, bench or build, or run by a package script', () => {
+describe('test tiers', () => {
+  it('put every test file in exactly one vitest project', () => {
     const root = resolve(SRC, '..');
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
-    const files = ['src', 'test', 'bench', 'scripts'].flatMap((d) =>
-      readdirSync(join(root, d), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f)).map((f) => join(root, d, f)),
-    );
-    const code = [...files, join(root, 'plopfile.ts')].map((f) => readFileSync(f, 'utf8')).join('\n');
-    const scripts = Object.values(pkg.scripts).join('\n');
-    // Packages whose binary has another name than the package.
-    const bins: Record<string, string> = { typescript: 'tsc' };
-    const used = (name: string): boolean => {
-      if (name.startsWith('@types/')) {
-        const of = name.slice('@types/'.length);
-        return of === 'node' ? /from 'node:/.test(code) : used(of);
-      }
-      const quoted = new RegExp(`['"]${name.replace(/[/.]/g, '\\$&')}(['"/])|node_modules/${name}`);
-      const bin = new RegExp(`(^|[\\s&;'"])${bins[name] ?? name}\\s`, 'm');
-      return quoted.test(code) || bin.test(scripts) || bin.test(code);
-    };
-    expect(Object.keys(pkg.devDependencies).filter((d) => !used(d))).toEqual([]);
+    const files = readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => `test/${f}`);
+    const projects = (config.test?.projects ?? []) as { test: { name: string; include: string[] } }[];
+    const tiers = (file: string) =>
+      projects.filter((p) => p.test.include.some((glob) => glob === file || (glob.endsWith('/**/*.test.ts') && file.startsWith(glob.slice(0, -'**/*.test.ts'.length))))).map((p) => p.test.name);
+    expect(files.map((f) => [f, tiers(f).length]).filter(([, n]) => n !== 1)).toEqual([]);
   });
 });

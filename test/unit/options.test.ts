@@ -28,7 +28,6 @@ describe('validation', () => {
     expect(moduleFromDirName('My Service!')).toBe('my-service');
     // A directory name Go would refuse as a module path still gives a valid default.
     expect(moduleFromDirName('con')).toBe('con-app');
-    expect(moduleFromDirName('fmt')).toBe('fmt-app');
     expect(moduleFromDirName('~1')).toBe('1');
   });
 
