@@ -47,7 +47,7 @@ function goEnvVersion(): string | undefined {
 function versionFileOfGoOnPath(): string | undefined {
   if (process.env.GOROOT || process.platform === 'win32') return undefined;
   const bin = goBinaryOnPath();
-  if (!bin || !bin.endsWith('/bin/go')) return undefined;
+  if (!bin?.endsWith('/bin/go')) return undefined;
   try {
     const first = readFileSync(join(dirname(dirname(bin)), 'VERSION'), 'utf8').split('\n')[0]!.trim();
     return /^go1\.\d+(\.\d+)?$/.test(first) ? first : undefined;

@@ -6,7 +6,7 @@
  * target (stage()) and moves it into place after verification. Only files
  * the generator renders are touched.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, type Stats, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { usageError } from './errors.js';
 import { onInterrupt } from './interrupt.js';
@@ -64,7 +64,7 @@ function removeFile(root: string, path: string): void {
 
 /** Rejects a target that is a file, or a non-empty directory without --force. Synchronous: see stage(). */
 export async function checkTarget(target: string, force: boolean): Promise<'missing' | 'empty' | 'non-empty'> {
-  let info;
+  let info: Stats;
   try {
     info = statSync(target);
   } catch (err) {

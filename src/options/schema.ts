@@ -277,6 +277,7 @@ export const options = [
         ? `--go ${answers.go} is too old: the generated service needs Go ${ctx.minGo} or newer`
         : undefined,
   }),
+  // biome-ignore lint/suspicious/noExplicitAny: each entry has its own key type
 ] as const satisfies readonly OptionSpec<any>[];
 
 export type AnyOption = (typeof options)[number];

@@ -26,7 +26,8 @@ export function walk(dir: string): string[] {
 export function readTemplateSources(root = templatesDir()): Record<string, Record<string, string>> {
   const sources: Record<string, Record<string, string>> = {};
   for (const feature of readdirSync(root)) {
-    const files: Record<string, string> = (sources[feature] = {});
+    const files: Record<string, string> = {};
+    sources[feature] = files;
     for (const file of walk(join(root, feature))) {
       files[relative(join(root, feature), file).split(sep).join('/')] = readFileSync(file, 'utf8');
     }

@@ -123,8 +123,14 @@ describe('resolving answers', () => {
         expect(validate('not a module')).not.toBe(true);
         return message === 'Go module path' ? 'example.com/x' : def;
       },
-      confirm: async (message, def) => (asked.push(message), message.startsWith('Serve pprof') ? false : def),
-      select: async (message, _choices, def) => (asked.push(message), def),
+      confirm: async (message, def) => {
+        asked.push(message);
+        return message.startsWith('Serve pprof') ? false : def;
+      },
+      select: async (message, _choices, def) => {
+        asked.push(message);
+        return def;
+      },
     };
     const answers = await resolveAnswers({ given: { port: 9999 }, ctx, minGo, asker });
     expect(asked).not.toContain('HTTP port');
@@ -136,10 +142,14 @@ describe('resolving answers', () => {
   it('pre-fills every question with the stored answers (update)', async () => {
     const stored: Partial<Answers> = { module: 'example.com/kept', port: 9100, prefix: '/kept', db: 'postgres', redis: true, pprofPort: 7100 };
     const offered = new Map<string, unknown>();
+    const offer = <T>(message: string, def: T): T => {
+      offered.set(message, def);
+      return def;
+    };
     const asker: Asker = {
-      text: async (message, def) => (offered.set(message, def), def),
-      confirm: async (message, def) => (offered.set(message, def), def),
-      select: async (message, _choices, def) => (offered.set(message, def), def),
+      text: async (message, def) => offer(message, def),
+      confirm: async (message, def) => offer(message, def),
+      select: async (message, _choices, def) => offer(message, def),
     };
     const answers = await resolveAnswers({ given: {}, prefill: stored, ctx, minGo, asker });
     expect(offered.get('Go module path')).toBe('example.com/kept');
