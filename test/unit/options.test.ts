@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommands, helpText, parseArgs } from '../../src/options/flags.js';
+import { command, equivalentCommands, helpText, type PackageManager, packageManager, parseArgs } from '../../src/options/flags.js';
 import { FIELD_TYPES } from '../../src/resources/fields.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { options, runFlags, type Answers } from '../../src/options/schema.js';
@@ -52,7 +52,7 @@ describe('flags', () => {
 
   it('round-trips both forms of the equivalent command: npm create gin-app@latest <dir> -- ..., and npx', async () => {
     const answers = await resolveAnswers({ given: { port: 9001, redis: true, db: 'postgres' }, ctx, minGo });
-    const [npmCreate, npx] = equivalentCommands('my dir', answers);
+    const [npmCreate, npx] = equivalentCommands('my dir', answers, 'npm');
     expect(npmCreate).toMatch(/^npm create gin-app@latest 'my dir' -- --module /);
     expect(npx).toMatch(/^npx create-gin-app 'my dir' --module /);
     // What npm hands the package: everything after `--`, with the directory in front.
@@ -64,6 +64,20 @@ describe('flags', () => {
       expect(r.answers).toEqual(answers);
       expect(r.run.yes).toBe(true);
     }
+  });
+
+  it('gives pnpm, yarn and bun users their own commands, read from npm_config_user_agent as create-vite does', async () => {
+    expect(packageManager('pnpm/9.12.0 npm/? node/v22.22.2 linux x64')).toBe('pnpm');
+    expect(packageManager('yarn/4.5.0 npm/? node/v22.22.2 linux x64')).toBe('yarn');
+    expect(packageManager('bun/1.2.0 npm/? node/v24.15.0 linux x64')).toBe('bun');
+    expect(packageManager('npm/11.6.0 node/v24.15.0 linux x64 workspaces/false')).toBe('npm');
+    expect(packageManager(undefined)).toBe('npm');
+    const answers = await resolveAnswers({ given: {}, ctx, minGo });
+    const forms = (pm: PackageManager) => equivalentCommands('svc', answers, pm).map((c) => c.split(' --module')[0]);
+    expect(forms('pnpm')).toEqual(['pnpm create gin-app svc', 'pnpm dlx create-gin-app svc']);
+    expect(forms('yarn')).toEqual(['yarn create gin-app svc', 'yarn dlx create-gin-app svc']);
+    expect(forms('bun')).toEqual(['bun create gin-app svc', 'bunx create-gin-app svc']);
+    expect(command('update', { pm: 'pnpm', latest: true })).toBe('pnpm dlx create-gin-app@latest update');
   });
 
   it('documents every schema option in --help', () => {
