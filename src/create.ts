@@ -99,21 +99,12 @@ export async function joinMonorepo(
   for (const path of writeGateway(mono.root)) opts.log(`Monorepo ${where}: wrote ${path}`);
 }
 
-export interface GenerateOptions {
-  target: string;
-  answers: Answers;
-  verify: boolean;
-  log(line: string): void;
-  /** Live progress of verification (see src/progress.ts). */
-  progress?: ProgressSink;
-}
-
 /**
  * Renders, stages, verifies and moves the service into place: the one
  * pipeline behind the CLI and the plop generator. On failure or Ctrl-C the
  * target is left as it was.
  */
-export async function generate({ target, answers, verify: verifying, log, progress }: GenerateOptions): Promise<void> {
+export async function generate({ target, answers, verify: verifying, log, progress }: { target: string; answers: Answers; verify: boolean; log(line: string): void; progress?: ProgressSink }): Promise<void> {
   const files = renderFiles(answers);
   mark('render');
   const staged = await stage(target, files);

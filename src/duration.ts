@@ -1,7 +1,6 @@
-/** Durations as the generated Go config writes them ("500ms", "15s", "1m", "2h"). */
 const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
 
-/** "500ms" -> 0.5: exact seconds. */
+/** A duration as the generated Go config writes it, in exact seconds: "500ms" -> 0.5. */
 export function durationSeconds(duration: string): number {
   const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
   if (!m) throw new Error(`unsupported duration "${duration}"`);

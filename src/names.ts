@@ -1,8 +1,4 @@
-/**
- * Every name the generator derives from the module path or a directory
- * name, in one place: each target has its own alphabet, so each has its
- * own rule, but they all start from the same last path element.
- */
+/** Every name derived from the module path or a directory name: one rule per target's alphabet. */
 
 /** The module's last element that is not a major-version suffix (example.com/x/v2 -> x). */
 function lastElement(module: string): string {

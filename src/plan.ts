@@ -35,11 +35,7 @@ export function requiredGo(answers: Answers | undefined, all: readonly Feature[]
  */
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/**
- * What every template is rendered with: the answers, the direct Go modules,
- * the resources, a flag per feature (its name: whether it applies) and the
- * values each applying feature derives (its data()).
- */
+/** What templates see: the answers, Go modules, resources, a flag per feature name, and each applying feature's data(). */
 export interface TemplateData extends Answers {
   goModules: GoModule[];
   resources: Record<string, unknown>[];

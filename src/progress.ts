@@ -66,12 +66,8 @@ export class Progress {
     this.start();
     if (this.sink?.tty) this.redraw([]);
     return {
-      counts: (counts) => {
-        step.counts = counts;
-      },
-      phase: (text) => {
-        step.phase = text;
-      },
+      counts: (counts) => { step.counts = counts; },
+      phase: (text) => { step.phase = text; },
       finish: (line) => {
         step.final = line;
         this.settle();

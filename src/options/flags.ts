@@ -20,13 +20,10 @@ export const USAGE = {
   add: 'create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
 } as const;
 
-export type Command = 'create' | 'update' | 'add';
-
-/** Refuses, as a usage error, a run flag that belongs to another command than the one running. */
-export function misplaced(args: ParsedArgs, command: Command): void {
+/** Refuses a run flag of another command (update and add write in place, merging: they need no --force). */
+export function misplaced(args: ParsedArgs, command: 'create' | 'update' | 'add'): void {
   if (args.run.check && command !== 'update') throw usageError(`--check is for update: ${USAGE.check}`);
   if (args.fields.length > 0 && command !== 'add') throw usageError(`--field is for add resource: ${USAGE.add}`);
-  // update and add write into the service in place, merging: a non-empty directory is what they expect.
   if (args.run.force && command !== 'create') throw usageError(`--force is for creating a service in a non-empty directory: ${USAGE.create} --force`);
   if (args.run['go-work'] && command !== 'create') throw usageError(`--go-work is for creating a service in a repository without go.work: ${USAGE.create} --go-work`);
 }
