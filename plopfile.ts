@@ -6,7 +6,8 @@
  */
 import { basename, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
-import { checkToolchain, DEFAULT_DIR, generate, joinMonorepo } from './src/create.js';
+import { DEFAULT_DIR, generate, joinMonorepo } from './src/create.js';
+import { checkToolchain } from './src/service.js';
 import { detectMonorepo } from './src/monorepo/detect.js';
 import { findGo } from './src/go-toolchain.js';
 import { resolveAnswers } from './src/options/resolve.js';

@@ -1,8 +1,10 @@
 /** gin-app.json: the answers a service was generated from, so `update` can re-render it. */
 import { createHash } from 'node:crypto';
 import { usageError } from './errors.js';
+import { command } from './options/flags.js';
 import { findOption, type Answers } from './options/schema.js';
 import { formatField, parseFields, parseResourceName, type Resource } from './resources/fields.js';
+import { compareVersions } from './version.js';
 
 export const ANSWERS_FILE = 'gin-app.json';
 
@@ -70,7 +72,7 @@ export function parseAnswersFile(text: string, currentVersion: string): ParsedAn
   }
   const version = String(file.version ?? '0.0.0');
   if (compareVersions(version, currentVersion) > 0) {
-    throw usageError(`${ANSWERS_FILE} was written by create-gin-app ${version}, newer than this ${currentVersion}: run npx create-gin-app@latest update`);
+    throw usageError(`${ANSWERS_FILE} was written by create-gin-app ${version}, newer than this ${currentVersion}: run ${command('update', { latest: true })}`);
   }
   const stored: Partial<Answers> = {};
   for (const [key, value] of Object.entries(file.answers)) {
@@ -105,11 +107,4 @@ function parseResources(raw: unknown): Resource[] {
       throw usageError(`${ANSWERS_FILE}: resource "${name}": ${(err as Error).message}`);
     }
   });
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((n) => parseInt(n, 10) || 0);
-  const pb = b.split(/[.-]/).map((n) => parseInt(n, 10) || 0);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
 }

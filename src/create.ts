@@ -1,38 +1,26 @@
 /** `create-gin-app [dir]`: resolve answers, render, stage, verify, move into place. */
 import { basename, relative, resolve } from 'node:path';
-import { renderAnswersFile, ANSWERS_FILE } from './answers-file.js';
-import { CliError, usageError } from './errors.js';
-import { findGo, type GoToolchain } from './go-toolchain.js';
-import { equivalentCommands, shellQuote, type ParsedArgs } from './options/flags.js';
+import { usageError } from './errors.js';
+import { findGo } from './go-toolchain.js';
+import { equivalentCommands, misplaced, shellQuote, type ParsedArgs } from './options/flags.js';
 import { inquirerAsker } from './options/prompts.js';
 import { resolveAnswers } from './options/resolve.js';
 import type { Answers } from './options/schema.js';
-import { compareGoVersions } from './options/validate.js';
-import { plan, requiredGo } from './plan.js';
 import { onInterrupt } from './interrupt.js';
-import { loadTemplates } from './templates/index.js';
 import type { ProgressSink } from './progress.js';
-import type { Resource } from './resources/fields.js';
+import { checkToolchain, minGo, renderFiles, type Io } from './service.js';
 import { mark } from './timing.js';
-import { VERSION } from './version.js';
+
 import { verify, verifyInWorkspace } from './verify.js';
 import { detectMonorepo, type Monorepo } from './monorepo/detect.js';
 import { joinWorkspace, writeGateway } from './monorepo/workspace.js';
-import { checkTarget, stage, type FileToWrite } from './write.js';
+import { checkTarget, stage } from './write.js';
 
 export const DEFAULT_DIR = 'gin-app';
 
-export interface Io {
-  out(line: string): void;
-  interactive: boolean;
-  cwd: string;
-  progress?: ProgressSink;
-}
-
 export async function create(args: ParsedArgs, io: Io): Promise<void> {
   if (args.positionals.length > 1) throw usageError(`unexpected argument "${args.positionals[1]}" (one directory at most)`);
-  if (args.run.check) throw usageError('--check is for update: create-gin-app update --check [dir]');
-  if (args.fields.length > 0) throw usageError('--field is for add resource: create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...');
+  misplaced(args, 'create');
   const asker = io.interactive ? await inquirerAsker() : undefined;
   let dir = args.positionals[0];
   if (dir === undefined) {
@@ -50,7 +38,7 @@ export async function create(args: ParsedArgs, io: Io): Promise<void> {
   const answers = await resolveAnswers({
     given: args.answers,
     ctx: { dirName: basename(target), localGo: go?.language, monorepo: mono },
-    minGo: (partial) => requiredGo(partial as Answers),
+    minGo,
     asker,
   });
   mark('answers');
@@ -111,27 +99,12 @@ export async function joinMonorepo(
   for (const path of writeGateway(mono.root)) opts.log(`Monorepo ${where}: wrote ${path}`);
 }
 
-/** Every file of the service: the rendered templates and gin-app.json. */
-export function renderFiles(answers: Answers, resources: readonly Resource[] = []): FileToWrite[] {
-  const { files } = plan(answers, loadTemplates(), resources);
-  return [...files, { path: ANSWERS_FILE, content: renderAnswersFile(answers, VERSION, files, resources) }];
-}
-
-export interface GenerateOptions {
-  target: string;
-  answers: Answers;
-  verify: boolean;
-  log(line: string): void;
-  /** Live progress of verification (see src/progress.ts). */
-  progress?: ProgressSink;
-}
-
 /**
  * Renders, stages, verifies and moves the service into place: the one
  * pipeline behind the CLI and the plop generator. On failure or Ctrl-C the
  * target is left as it was.
  */
-export async function generate({ target, answers, verify: verifying, log, progress }: GenerateOptions): Promise<void> {
+export async function generate({ target, answers, verify: verifying, log, progress }: { target: string; answers: Answers; verify: boolean; log(line: string): void; progress?: ProgressSink }): Promise<void> {
   const files = renderFiles(answers);
   mark('render');
   const staged = await stage(target, files);
@@ -147,17 +120,5 @@ export async function generate({ target, answers, verify: verifying, log, progre
     throw err;
   } finally {
     release();
-  }
-}
-
-export function checkToolchain(go: GoToolchain | undefined, answers: Answers): void {
-  if (!go) {
-    throw new CliError('Go toolchain not found on PATH: install Go (https://go.dev/dl) or pass --no-verify', 1);
-  }
-  if (compareGoVersions(go.version, answers.go) < 0) {
-    throw new CliError(
-      `the local Go toolchain (${go.raw}) is older than go ${answers.go} in go.mod: install a newer Go, pass an older --go, or pass --no-verify`,
-      1,
-    );
   }
 }

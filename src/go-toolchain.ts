@@ -1,8 +1,8 @@
 /** Finds the local Go toolchain without loading anything heavy. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { goBinaryOnPath } from './goroot.js';
+import { join } from 'node:path';
+import { goRoot } from './goroot.js';
 import { parseGoVersion } from './options/validate.js';
 
 export interface GoToolchain {
@@ -38,18 +38,16 @@ function goEnvVersion(): string | undefined {
 }
 
 /**
- * The fast path on the CLI's start-up: the first `go` on PATH, followed through
- * symlinks to <GOROOT>/bin/go, and the first line of <GOROOT>/VERSION, which an
- * official distribution ships ("go1.26.8"). Anything else (a wrapper script, a
- * GOROOT override, no VERSION file, no `go` at all) returns undefined and the
- * caller asks `go env` as before.
+ * The fast path on the CLI's start-up: the first line of <GOROOT>/VERSION of
+ * the `go` on PATH, which an official distribution ships ("go1.26.8").
+ * Anything else (a wrapper script, a GOROOT override, no VERSION file, no
+ * `go` at all) returns undefined and the caller asks `go env`.
  */
 function versionFileOfGoOnPath(): string | undefined {
-  if (process.env.GOROOT || process.platform === 'win32') return undefined;
-  const bin = goBinaryOnPath();
-  if (!bin || !bin.endsWith('/bin/go')) return undefined;
+  const root = process.env.GOROOT ? undefined : goRoot();
+  if (!root) return undefined;
   try {
-    const first = readFileSync(join(dirname(dirname(bin)), 'VERSION'), 'utf8').split('\n')[0]!.trim();
+    const first = readFileSync(join(root, 'VERSION'), 'utf8').split('\n')[0]!.trim();
     return /^go1\.\d+(\.\d+)?$/.test(first) ? first : undefined;
   } catch {
     return undefined;

@@ -2,11 +2,11 @@
 import { features } from './features/index.js';
 import type { Feature, GoModule } from './features/feature.js';
 import type { Answers } from './options/schema.js';
-import { compareGoVersions } from './options/validate.js';
 import type { Resource } from './resources/fields.js';
 import { resourceData } from './resources/render.js';
 import { fillSettingsDocs } from './settings-docs.js';
 import type { TemplateSet } from './templates/types.js';
+import { compareVersions } from './version.js';
 
 export interface PlannedFile {
   path: string;
@@ -26,7 +26,7 @@ export function requiredGo(answers: Answers | undefined, all: readonly Feature[]
   return all
     .filter((f) => f.minGo && (!answers || f.applies(answers)))
     .map((f) => f.minGo!)
-    .reduce((a, b) => (compareGoVersions(a, b) >= 0 ? a : b), '1.0.0');
+    .reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b), '1.0.0');
 }
 
 /**
@@ -35,10 +35,18 @@ export function requiredGo(answers: Answers | undefined, all: readonly Feature[]
  */
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-export function templateData(answers: Answers, applying: readonly Feature[]): Record<string, unknown> {
-  const goModules: GoModule[] = applying.flatMap((f) => f.goModules ?? []).sort(byPath);
-  const data: Record<string, unknown> = { ...answers, goModules };
-  for (const f of features) data[f.name] = applying.includes(f);
+/** What templates see: the answers, Go modules, resources, a flag per feature name, and each applying feature's data(). */
+export interface TemplateData extends Answers {
+  goModules: GoModule[];
+  resources: Record<string, unknown>[];
+  [featureOrValue: string]: unknown;
+}
+
+export function templateData(answers: Answers, all: readonly Feature[], resources: Record<string, unknown>[] = []): TemplateData {
+  const applying = all.filter((f) => f.applies(answers));
+  const goModules = applying.flatMap((f) => f.goModules ?? []).sort(byPath);
+  const data: TemplateData = { ...answers, goModules, resources };
+  for (const f of all) data[f.name] = applying.includes(f);
   for (const f of applying) Object.assign(data, f.data?.(answers));
   return data;
 }
@@ -49,14 +57,13 @@ export function templateData(answers: Answers, applying: readonly Feature[]): Re
  * service's; a template's path names the file with them
  * (internal/server/{{name}}.go). templates/crud is what they share.
  */
-export function plan(answers: Answers, templates: TemplateSet, resources: readonly Resource[] = []): Plan {
+export function render(answers: Answers, { templates, features: all, resources = [] }: { templates: TemplateSet; features: readonly Feature[]; resources?: readonly Resource[] }): Plan {
   if (resources.length > 0 && answers.db === 'none') {
     throw new Error(`resources (${resources.map((r) => r.name).join(', ')}) need a database`);
   }
-  const applying = features.filter((f) => f.applies(answers));
-  const data = templateData(answers, applying);
+  const applying = all.filter((f) => f.applies(answers));
   const perResource = answers.db === 'none' ? [] : resources.map((r) => resourceData(r, answers.db as Exclude<typeof answers.db, 'none'>));
-  data.resources = perResource;
+  const data = templateData(answers, all, perResource);
   const files: PlannedFile[] = [];
   const owner = new Map<string, string>();
   const add = (feature: string, path: string, content: string) => {
@@ -72,18 +79,23 @@ export function plan(answers: Answers, templates: TemplateSet, resources: readon
     }
   }
   if (resources.length > 0) for (const [path, render] of Object.entries(templates.crud ?? {})) add('crud', path, render(data));
-  for (const r of perResource) {
-    const values = { ...data, ...r };
-    for (const [path, render] of Object.entries(templates.resource ?? {})) {
-      add(`resource ${r.name as string}`, resourcePath(path, values), render(values));
-    }
-  }
+  for (const r of perResource) for (const [path, content] of resourceFiles(data, r, templates)) add(`resource ${r.name as string}`, path, content);
   fillSettingsDocs(files);
   files.sort(byPath);
   return { answers, resources, features: applying.map((f) => f.name), files };
 }
 
-/** The path a templates/resource template renders to: each {{key}} in it is the resource's value. */
-export function resourcePath(template: string, values: Record<string, unknown>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key]));
+/** render() with every feature there is: tests, the build's code cache and plop. */
+export function plan(answers: Answers, templates: TemplateSet, resources: readonly Resource[] = []): Plan {
+  return render(answers, { templates, features, resources });
+}
+
+/**
+ * The files of one resource: templates/resource rendered with its values on
+ * top of the service's; each {{key}} in a template's path is the resource's
+ * value (internal/server/{{name}}.go).
+ */
+export function resourceFiles(data: TemplateData, r: Record<string, unknown>, templates: TemplateSet): [path: string, content: string][] {
+  const values = { ...data, ...r };
+  return Object.entries(templates.resource ?? {}).map(([path, render]) => [path.replace(/\{\{(\w+)\}\}/g, (_, key: string) => String(values[key])), render(values)]);
 }

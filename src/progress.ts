@@ -59,12 +59,6 @@ export class Progress {
     private readonly sink?: ProgressSink,
   ) {}
 
-  /** A line that is not a step's (a heading, a failure): printed above the live lines. */
-  line(text: string): void {
-    if (this.sink?.tty) this.redraw([text]);
-    else this.log(text);
-  }
-
   begin(title: string, rank = 0): StepProgress {
     const step: Live = { title, rank, started: Date.now(), lastPlain: Date.now() };
     this.live.push(step);
@@ -72,8 +66,8 @@ export class Progress {
     this.start();
     if (this.sink?.tty) this.redraw([]);
     return {
-      counts: (counts) => void (step.counts = counts),
-      phase: (text) => void (step.phase = text),
+      counts: (counts) => { step.counts = counts; },
+      phase: (text) => { step.phase = text; },
       finish: (line) => {
         step.final = line;
         this.settle();
@@ -145,7 +139,7 @@ export class Progress {
     for (const l of permanent) out += `${l}\n`;
     const width = Math.max(20, (sink.columns ?? 80) - 1);
     const now = Date.now();
-    const lines = this.live.map((s) => fit(s.final ?? liveLine(s, now, FRAMES[this.frame]!), width));
+    const lines = this.live.map((s) => fitWidth(s.final ?? liveLine(s, now, FRAMES[this.frame]!), width));
     out += lines.join('\n');
     this.drawn = lines.length;
     sink.write(out);
@@ -173,7 +167,7 @@ export function plainLine(s: Pick<Live, 'title' | 'started' | 'counts' | 'phase'
   return `${s.title}: ${[...what(s as Live), `${secondsSince(s.started, now)}s`].join(', ')}`;
 }
 
-function fit(line: string, width: number): string {
+function fitWidth(line: string, width: number): string {
   const chars = [...line];
   return chars.length <= width ? line : chars.slice(0, width - 1).join('') + '…';
 }

@@ -1,20 +1,70 @@
 /**
- * Safe writes: the project is rendered into a hidden temporary directory next
- * to the target and moved into place at the end, so a failure or Ctrl-C
- * leaves the target as it was. Only files the generator renders are touched.
+ * The one way files reach disk, for create, update, add and the monorepo
+ * gateway: applyWrites() leaves every file either old or new, never half
+ * written, and a failure or Ctrl-C removes what it had not yet renamed into
+ * place. create stages the whole project in a hidden directory next to the
+ * target (stage()) and moves it into place after verification. Only files
+ * the generator renders are touched.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, type Stats, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { usageError } from './errors.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface FileToWrite {
   path: string;
   content: string;
 }
 
+export interface Write {
+  path: string;
+  content?: string;
+  remove?: true;
+}
+
+/**
+ * All new contents go to temporary files next to their targets first, then
+ * each is renamed over its target (atomic on one filesystem), then the
+ * removals. An existing file keeps its mode.
+ */
+export function applyWrites(root: string, writes: readonly Write[]): void {
+  const temps: { tmp: string; to: string }[] = [];
+  const cleanup = () => {
+    for (const { tmp } of temps) rmSync(tmp, { force: true });
+  };
+  const release = onInterrupt(cleanup);
+  try {
+    for (const w of writes) {
+      if (w.content === undefined) continue;
+      const to = join(root, w.path);
+      mkdirSync(dirname(to), { recursive: true });
+      const tmp = `${to}.create-gin-app-${process.pid}.tmp`;
+      temps.push({ tmp, to });
+      writeFileSync(tmp, w.content);
+      if (existsSync(to)) chmodSync(tmp, statSync(to).mode & 0o7777);
+    }
+    for (const { tmp, to } of temps) renameSync(tmp, to);
+    temps.length = 0;
+    for (const w of writes) if (w.remove) removeFile(root, w.path);
+  } finally {
+    cleanup();
+    release();
+  }
+}
+
+/** Removes path, then each parent directory that leaves empty (never root itself). */
+function removeFile(root: string, path: string): void {
+  rmSync(join(root, path), { force: true });
+  for (let dir = dirname(path); dir !== '.' && dir !== '/'; dir = dirname(dir)) {
+    const full = join(root, dir);
+    if (!existsSync(full) || readdirSync(full).length > 0) break;
+    rmdirSync(full);
+  }
+}
+
 /** Rejects a target that is a file, or a non-empty directory without --force. Synchronous: see stage(). */
 export async function checkTarget(target: string, force: boolean): Promise<'missing' | 'empty' | 'non-empty'> {
-  let info;
+  let info: Stats;
   try {
     info = statSync(target);
   } catch (err) {

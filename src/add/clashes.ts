@@ -4,18 +4,18 @@
  * join, routes under the group, tables of the migrations.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { goName } from '../resources/fields.js';
+import { dirname, join } from 'node:path';
 
-/** The top-level names a resource declares, per package directory. */
-export function resourceIdentifiers(name: string, singular: string): Record<string, string[]> {
-  const S = goName(singular);
-  const P = goName(name);
-  const s = S.charAt(0).toLowerCase() + S.slice(1);
-  return {
-    'internal/server': [`${S}Store`, `${s}Input`, `${s}Patch`, `${s}Handlers`, `add${S}Routes`, `Test${P}Endpoints`, `Test${P}AnswerTheStatusOfTheStoreErrorClass`],
-    'internal/database': [S, P, `New${P}`, `Test${P}Store`],
-  };
+/** The top-level names the resource's own Go files declare, per package directory: what its templates say. */
+export function declaredByResource(own: ReadonlyMap<string, string>): Map<string, Set<string>> {
+  const byDir = new Map<string, Set<string>>();
+  for (const [path, content] of own) {
+    if (!path.endsWith('.go')) continue;
+    const names = byDir.get(dirname(path)) ?? new Set();
+    for (const n of declaredNames(content)) if (n !== 'init' && n !== '_') names.add(n);
+    byDir.set(dirname(path), names);
+  }
+  return byDir;
 }
 
 function goFiles(root: string, dir: string): string[] {
@@ -52,22 +52,23 @@ export function declaredNames(source: string): string[] {
 
 /**
  * The first clash of a resource named name with the project at root, as a
- * one-line reason, or undefined. skip: files the resource itself renders.
+ * one-line reason, or undefined. own: the resource's rendered files (path ->
+ * content); skip: the files on disk that are its own.
  */
-export function findClash(root: string, name: string, singular: string, ownFiles: ReadonlySet<string>): string | undefined {
+export function findClash(root: string, name: string, own: ReadonlyMap<string, string>, skip: ReadonlySet<string>): string | undefined {
   for (const file of goFiles(root, 'internal/server')) {
-    if (ownFiles.has(file)) continue;
+    if (skip.has(file)) continue;
     const source = readFileSync(join(root, file), 'utf8');
     for (const m of source.matchAll(/\.(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Handle|Group)\(\s*"(\/[^"]*)"/g)) {
       const segment = m[1]!.split('/')[1];
       if (segment === name) return `resource ${name} clashes with the route "${m[1]}" of ${file}`;
     }
   }
-  for (const [dir, wanted] of Object.entries(resourceIdentifiers(name, singular))) {
+  for (const [dir, wanted] of declaredByResource(own)) {
     for (const file of goFiles(root, dir)) {
-      if (ownFiles.has(file)) continue;
+      if (skip.has(file)) continue;
       const declared = new Set(declaredNames(readFileSync(join(root, file), 'utf8')));
-      const taken = wanted.find((id) => declared.has(id));
+      const taken = [...wanted].find((id) => declared.has(id));
       if (taken) return `resource ${name} clashes with ${taken}, already declared in ${file}`;
     }
   }

@@ -1,3 +1,4 @@
+import { binaryName } from '../names.js';
 import type { Feature } from './feature.js';
 
 /** The service every answer set gets: config, server, health, static assets, Makefile. */
@@ -30,10 +31,3 @@ export const LIMITS = {
   idleTimeout: '60s',
   shutdownTimeout: '20s',
 } as const;
-
-/** Last module path element, skipping a major-version suffix (example.com/x/v2 -> x). */
-export function binaryName(module: string): string {
-  const parts = module.split('/');
-  const last = parts.length > 1 && /^v\d+$/.test(parts.at(-1)!) ? parts.at(-2)! : parts.at(-1)!;
-  return last.replace(/[^A-Za-z0-9._-]/g, '-') || 'server';
-}

@@ -91,12 +91,14 @@ export function dashboardJSON(answers: Answers, binary: string): string {
     id: i + 1,
     type: 'timeseries',
     title: p.title,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own variable, not a JavaScript one
     datasource: { type: 'prometheus', uid: '${datasource}' },
     gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
     fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
     options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
     targets: p.targets.map((t, j) => ({
       refId: String.fromCharCode(65 + j),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own variable
       datasource: { type: 'prometheus', uid: '${datasource}' },
       expr: t.expr,
       legendFormat: t.legend,

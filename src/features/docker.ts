@@ -1,8 +1,8 @@
 import type { Answers, DockerBase } from '../options/schema.js';
 import { LIMITS } from './core.js';
 import type { Feature } from './feature.js';
-import { seconds } from './nginx.js';
-import { databaseName } from './stores.js';
+import { seconds } from '../duration.js';
+import { databaseName } from '../names.js';
 
 /**
  * Container: a multi-stage Dockerfile (static binary, non-root final stage

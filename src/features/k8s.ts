@@ -1,10 +1,10 @@
-import { k8sName } from '../options/claims.js';
+import { durationSeconds, seconds } from '../duration.js';
+import { k8sName, databaseName } from '../names.js';
 import type { Answers } from '../options/schema.js';
 import { LIMITS } from './core.js';
 import { CONTAINER_MEMORY, CONTAINER_UID, COMPOSE_DRAIN_DELAY } from './docker.js';
 import type { Feature } from './feature.js';
-import { seconds } from './nginx.js';
-import { CONNECT, databaseName } from './stores.js';
+import { CONNECT } from './stores.js';
 
 /**
  * Kubernetes (--k8s): a kustomize layout under deploy/k8s/ (base, and the
@@ -23,7 +23,6 @@ export const k8s: Feature = {
   data: (answers) => ({ kube: kubeData(answers) }),
 };
 
-
 const BASE = 'deploy/k8s/base';
 
 /** Where the image's binary runs (WORKDIR of the Dockerfile's final stage). */
@@ -39,9 +38,7 @@ const STORE_PORTS = { postgres: 5432, mysql: 3306, redis: 6379 } as const;
  * most the full wait) plus each attempt's own connect timeout.
  */
 export function connectBudgetSeconds(stores: number, attempts = CONNECT.attempts, backoff = CONNECT.backoff): number {
-  const m = /^(\d+)(ms|s)$/.exec(backoff);
-  if (!m) throw new Error(`unsupported backoff "${backoff}"`);
-  const base = Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
+  const base = durationSeconds(backoff);
   let waits = 0;
   for (let n = 1; n < attempts; n++) waits += Math.min(base * 2 ** (n - 1), 16 * base);
   return Math.ceil(stores * (waits + attempts * CONNECT.attemptTimeoutSeconds));

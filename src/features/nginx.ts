@@ -1,5 +1,6 @@
 import type { Feature } from './feature.js';
 import { LIMITS } from './core.js';
+import { seconds } from '../duration.js';
 
 /**
  * nginx in front of the service (--nginx): its location is the Gin route
@@ -11,15 +12,6 @@ export const nginx: Feature = {
   applies: (answers) => answers.nginx,
   data: () => ({ proxy: proxyLimits() }),
 };
-
-/** "60s" / "1m" / "500ms" -> whole seconds (at least 1). */
-export function seconds(duration: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
-  if (!m) throw new Error(`unsupported duration "${duration}"`);
-  const n = Number(m[1]);
-  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.max(1, Math.ceil(n * factor));
-}
 
 /** nginx's client- and upstream-side limits, derived from the service's. */
 export function proxyLimits() {

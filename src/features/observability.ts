@@ -1,5 +1,5 @@
 import type { Answers } from '../options/schema.js';
-import { binaryName } from './core.js';
+import { alertName, binaryName } from '../names.js';
 import { dashboardJSON } from './dashboard.js';
 import type { Feature } from './feature.js';
 
@@ -26,8 +26,7 @@ export const metrics: Feature = {
     const binary = binaryName(answers.module);
     return {
       dashboard: dashboardJSON(answers, binary),
-      // Alert names are CamelCase by convention: orders-api -> OrdersApi.
-      alertName: binary.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+      alertName: alertName(binary),
       prometheusImage: PROMETHEUS_IMAGE,
     };
   },

@@ -1,3 +1,4 @@
+import { databaseName } from '../names.js';
 import type { Answers } from '../options/schema.js';
 import type { Feature } from './feature.js';
 
@@ -70,12 +71,5 @@ export const redis: Feature = {
   minGo: '1.26.0',
   goModules: [{ path: 'github.com/redis/go-redis/v9', version: 'v9.23.0' }],
 };
-
-/** A database/schema name derived from the module: lower case, [a-z0-9_]. */
-export function databaseName(module: string): string {
-  const last = module.split('/').filter((p) => !/^v\d+$/.test(p)).at(-1) ?? 'app';
-  const name = last.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  return /^[a-z]/.test(name) ? name : `app_${name || 'db'}`;
-}
 
 export const storeFeatures: readonly Feature[] = [stores, database, sqlite, mysql, postgres, redis];

@@ -8,8 +8,6 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ANSWERS_FILE } from '../answers-file.js';
 import type { ServiceClaim } from '../options/claims.js';
 
-export type { ServiceClaim };
-
 export interface Monorepo {
   root: string;
   /** Module path of the root go.mod, if there is one. */

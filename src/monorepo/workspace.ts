@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import { k8sName } from '../options/claims.js';
+import { k8sName, upstreamNames } from '../names.js';
 import { proxyLimits } from '../features/nginx.js';
 import { loadTemplates } from '../templates/index.js';
-import { applyWrites } from '../update/apply.js';
+import { applyWrites } from '../write.js';
 import { findServices } from './detect.js';
 
 /** Listen port written into the gateway config. */
@@ -17,14 +17,9 @@ export const GATEWAY_PORT = 80;
  * prefix to its Service) from every service under root.
  */
 export function renderGateway(root: string): { path: string; content: string }[] {
-  const taken = new Set<string>();
-  const services = findServices(root).map((s) => {
-    // nginx upstream and compose service names: the last path element, made unique.
-    let upstream = s.dir.split('/').pop()!.replace(/[^A-Za-z0-9_-]/g, '_');
-    while (taken.has(upstream)) upstream += '_';
-    taken.add(upstream);
-    return { ...s, upstream, kubeName: k8sName(s.module) };
-  });
+  const found = findServices(root);
+  const upstreams = upstreamNames(found.map((s) => s.dir));
+  const services = found.map((s, i) => ({ ...s, upstream: upstreams[i]!, kubeName: k8sName(s.module) }));
   const kube = services.filter((s) => s.k8s);
   const data = { services, kube, listen: GATEWAY_PORT, proxy: proxyLimits() };
   return Object.entries(loadTemplates()._monorepo!)

@@ -37,10 +37,3 @@ export function prefixClash(prefix: string, services: readonly ServiceClaim[]): 
   const s = services.find((x) => within(prefix, x.prefix) || within(x.prefix, prefix));
   return s && `${s.dir}, which serves ${s.prefix}`;
 }
-
-/** An object name (RFC 1035 label, which Services need) from the module's last element. */
-export function k8sName(module: string): string {
-  const last = module.split('/').filter((p) => !/^v\d+$/.test(p)).at(-1) ?? 'app';
-  const name = last.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
-  return /^[a-z]/.test(name) ? name : `app-${name || 'svc'}`;
-}

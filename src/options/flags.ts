@@ -12,6 +12,22 @@ export interface ParsedArgs {
   fields: string[];
 }
 
+/** Each command's usage line, for --help and for every error that points to a command. */
+export const USAGE = {
+  create: 'create-gin-app [dir] [options]',
+  update: 'create-gin-app update [dir] [options]',
+  check: 'create-gin-app update --check [dir]',
+  add: 'create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
+} as const;
+
+/** Refuses a run flag of another command (update and add write in place, merging: they need no --force). */
+export function misplaced(args: ParsedArgs, command: 'create' | 'update' | 'add'): void {
+  if (args.run.check && command !== 'update') throw usageError(`--check is for update: ${USAGE.check}`);
+  if (args.fields.length > 0 && command !== 'add') throw usageError(`--field is for add resource: ${USAGE.add}`);
+  if (args.run.force && command !== 'create') throw usageError(`--force is for creating a service in a non-empty directory: ${USAGE.create} --force`);
+  if (args.run['go-work'] && command !== 'create') throw usageError(`--go-work is for creating a service in a repository without go.work: ${USAGE.create} --go-work`);
+}
+
 function setAnswer(answers: Partial<Answers>, name: string, raw: string | boolean, via: string): void {
   const spec = findOption(name);
   if (!spec) throw usageError(`unknown option ${via} (see --help)`);
@@ -87,12 +103,26 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return result;
 }
 
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** The package manager that started us, from npm_config_user_agent ("pnpm/9.12.0 node/v22.22.2 ..."), as create-vite reads it. */
+export function packageManager(agent = process.env.npm_config_user_agent): PackageManager {
+  const name = agent?.split('/')[0];
+  return name === 'pnpm' || name === 'yarn' || name === 'bun' ? name : 'npm';
+}
+
+/** `create-gin-app <args>` the way the user's package manager runs a package: npx, pnpm dlx, yarn dlx, bunx. */
+export function command(args: string, { pm = packageManager(), latest = false } = {}): string {
+  const pkg = latest ? 'create-gin-app@latest' : 'create-gin-app';
+  return `${{ npm: 'npx', pnpm: 'pnpm dlx', yarn: 'yarn dlx', bun: 'bunx' }[pm]} ${pkg} ${args}`.trimEnd();
+}
+
 /**
  * One-line commands that reproduce these answers without prompts: the
- * `npm create` form users start with (npm passes what follows `--` to the
- * package), then the `npx` form.
+ * `<pm> create` form users start with (npm alone passes what follows `--` to
+ * the package), then the form that runs the package directly.
  */
-export function equivalentCommands(dir: string, answers: Answers): [npmCreate: string, npx: string] {
+export function equivalentCommands(dir: string, answers: Answers, pm = packageManager()): [create: string, exec: string] {
   const flags: string[] = [];
   for (const spec of options) {
     const value = answers[spec.key];
@@ -100,8 +130,9 @@ export function equivalentCommands(dir: string, answers: Answers): [npmCreate: s
     else flags.push(`--${spec.flag}`, shellQuote(String(value)));
   }
   flags.push('--yes');
-  const target = shellQuote(dir);
-  return [['npm', 'create', 'gin-app@latest', target, '--', ...flags].join(' '), ['npx', 'create-gin-app', target, ...flags].join(' ')];
+  const args = [shellQuote(dir), ...flags].join(' ');
+  const create = pm === 'npm' ? `npm create gin-app@latest ${shellQuote(dir)} -- ${flags.join(' ')}` : `${pm} create gin-app ${args}`;
+  return [create, command(args, { pm })];
 }
 
 /** Quotes s for a POSIX shell when it holds anything but safe characters. */
@@ -125,11 +156,11 @@ export function helpText(version: string): string {
     `create-gin-app ${version}: scaffold a production-hardened Go Gin service and prove that it builds`,
     '',
     'Usage:',
-    '  create-gin-app [dir] [options]            create a new service in dir (default ./gin-app)',
-    '  create-gin-app update [dir] [options]     re-render a generated service after option changes,',
+    `  ${USAGE.create.padEnd(40)}  create a new service in dir (default ./gin-app)`,
+    `  ${USAGE.update.padEnd(40)}  re-render a generated service after option changes,`,
     '                                            merging your edits (dir defaults to .)',
-    '  create-gin-app update --check [dir]       exit 1 if update would change any file (CI drift check)',
-    '  create-gin-app add resource <name> [dir] --field name:type[:modifiers] ...',
+    `  ${USAGE.check.padEnd(40)}  exit 1 if update would change any file (CI drift check)`,
+    `  ${USAGE.add}`,
     '                                            add a verified CRUD endpoint (model, store, migration,',
     '                                            handlers, tests) to a generated service; name is plural',
     `                                            (orders). Types: ${FIELD_TYPES.join(', ')}.`,

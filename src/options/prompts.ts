@@ -8,7 +8,13 @@ export interface Asker {
 }
 
 export async function inquirerAsker(): Promise<Asker> {
-  const { input, confirm, select } = await import('@inquirer/prompts');
+  // The three prompt packages, not the @inquirer/prompts barrel (its editor
+  // prompt alone brings iconv-lite's tables, hundreds of kB to load).
+  const [{ default: input }, { default: confirm }, { default: select }] = await Promise.all([
+    import('@inquirer/input'),
+    import('@inquirer/confirm'),
+    import('@inquirer/select'),
+  ]);
   return {
     text: (message, def, validate) => input({ message, default: def, validate }),
     confirm: (message, def) => confirm({ message, default: def }),

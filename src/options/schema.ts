@@ -4,8 +4,10 @@
  * Adding an option is one entry here plus the templates of its feature.
  */
 import { usageError } from '../errors.js';
-import { k8sName, nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
-import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix, slugFromDirName } from './validate.js';
+import { k8sName, slugFromDirName } from '../names.js';
+import { compareVersions } from '../version.js';
+import { nextFreePort, portHolder, prefixClash, type ServiceClaim } from './claims.js';
+import { moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from './validate.js';
 
 /** Everything a generated service is rendered from; stored in gin-app.json. */
 export interface Answers {
@@ -282,10 +284,11 @@ export const options = [
     default: (ctx) => ctx.localGo ?? ctx.minGo,
     parse: (raw) => parseGoVersion(asString(raw, 'go')),
     check: (answers, ctx) =>
-      compareGoVersions(answers.go, ctx.minGo) < 0
+      compareVersions(answers.go, ctx.minGo) < 0
         ? `--go ${answers.go} is too old: the generated service needs Go ${ctx.minGo} or newer`
         : undefined,
   }),
+  // biome-ignore lint/suspicious/noExplicitAny: each entry has its own key type
 ] as const satisfies readonly OptionSpec<any>[];
 
 export type AnyOption = (typeof options)[number];

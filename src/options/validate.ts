@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { goRoot } from '../goroot.js';
+import { slugFromDirName } from '../names.js';
 
 /*
  * Module paths are judged as the go command judges the path of a main module
@@ -129,11 +130,6 @@ export function parseModulePath(raw: string): string {
   return path;
 }
 
-/** A path element made from a directory name ("My App" -> "my-app"). */
-export function slugFromDirName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[-.~]+|[-.]+$/g, '') || 'app';
-}
-
 /** A valid module path made from a directory name: the slug, or "<slug>-app" where Go would refuse the slug ("con", "fmt"). */
 export function moduleFromDirName(name: string): string {
   const slug = slugFromDirName(name);
@@ -184,15 +180,4 @@ export function parseGoVersion(raw: string): string {
   const m = /^(?:go)?(1)\.(\d+)(?:\.(\d+))?$/.exec(raw.trim());
   if (!m) throw usageError(`invalid Go version "${raw}": expected a release such as 1.26 or 1.26.3`);
   return `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
-}
-
-/** Compares two Go versions ("1.26.0"); negative when a < b. */
-export function compareGoVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

@@ -19,7 +19,9 @@ export const helpers: Record<string, HelperDelegate> = {
 export function alignColumns(text: string): string {
   const rows = text.split('\n').map((line) => line.split('|'));
   const widths: number[] = [];
-  for (const cells of rows) cells.slice(0, -1).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  for (const cells of rows) {
+    for (const [i, c] of cells.slice(0, -1).entries()) widths[i] = Math.max(widths[i] ?? 0, c.length);
+  }
   return rows.map((cells) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]! + 1) : c)).join('')).join('\n');
 }
 

@@ -26,7 +26,8 @@ export function walk(dir: string): string[] {
 export function readTemplateSources(root = templatesDir()): Record<string, Record<string, string>> {
   const sources: Record<string, Record<string, string>> = {};
   for (const feature of readdirSync(root)) {
-    const files: Record<string, string> = (sources[feature] = {});
+    const files: Record<string, string> = {};
+    sources[feature] = files;
     for (const file of walk(join(root, feature))) {
       files[relative(join(root, feature), file).split(sep).join('/')] = readFileSync(file, 'utf8');
     }
@@ -34,7 +35,12 @@ export function readTemplateSources(root = templatesDir()): Record<string, Recor
   return sources;
 }
 
+const compiled = new Map<string, TemplateSet>();
+
+/** Compiled once per folder: update and add render a service two and three times. */
 export function loadTemplates(root = templatesDir()): TemplateSet {
+  const cached = compiled.get(root);
+  if (cached) return cached;
   const hbs = Handlebars.create();
   hbs.registerHelper(helpers);
   const set: TemplateSet = {};
@@ -44,5 +50,6 @@ export function loadTemplates(root = templatesDir()): TemplateSet {
       set[feature][outputPath(path)] = path.endsWith('.hbs') ? hbs.compile(source, compileOptions) : () => source;
     }
   }
+  compiled.set(root, set);
   return set;
 }

@@ -78,6 +78,34 @@ describe('bad input is rejected before anything is written', () => {
   });
 });
 
+describe('flags of another command', () => {
+  it.each([
+    { args: ['update', '--force'], message: /^create-gin-app: --force is for creating a service in a non-empty directory: create-gin-app \[dir\] \[options\] --force$/ },
+    { args: ['update', '--go-work'], message: /^create-gin-app: --go-work is for creating a service in a repository without go\.work/ },
+    { args: ['add', 'resource', 'orders', '--field', 'a:int', '--go-work'], message: /^create-gin-app: --go-work is for creating a service/ },
+    { args: ['svc2', '--field', 'a:int'], message: /^create-gin-app: --field is for add resource: create-gin-app add resource <name>/ },
+  ])('$args.0 $args.1 is refused with one line, exit 2, nothing written', async ({ args, message }) => {
+    const cwd = tempDir('cga-misplaced-');
+    const gen = await runCli(['svc', '--yes', '--no-verify'], { cwd });
+    expect(gen.code, gen.stderr).toBe(0);
+    const before = snapshot(cwd);
+    // update and add run inside the service (their directory defaults to .); create makes another one.
+    const result = await runCli([...args, '--yes'], { cwd: args[0] === 'svc2' ? cwd : join(cwd, 'svc') });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(reason(result)).toMatch(message);
+    expect(snapshot(cwd)).toEqual(before);
+  });
+
+  it('names the next command in the package manager the user runs (npm_config_user_agent)', async () => {
+    const cwd = tempDir('cga-agent-');
+    expect((await runCli(['svc', '--yes', '--no-verify', '--db', 'none'], { cwd })).code).toBe(0);
+    const result = await runCli(['add', 'resource', 'orders', 'svc', '--field', 'total:int'], { cwd, env: { npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v22.22.2 linux x64' } });
+    expect(result.code).toBe(2);
+    expect(reason(result)).toMatch(/add one first with pnpm dlx create-gin-app update svc --set db=sqlite/);
+  });
+});
+
 describe('contract', () => {
   it('never waits for input without a TTY, even without --yes', async () => {
     const cwd = tempDir();

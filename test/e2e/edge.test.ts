@@ -164,9 +164,9 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
 
     // Module download in its own cached layer, before the sources are copied.
     const kw = builder.body.map((i) => `${i.keyword} ${i.args}`);
-    const copyMod = kw.findIndex((l) => l === 'COPY go.mod go.sum ./');
+    const copyMod = kw.indexOf('COPY go.mod go.sum ./');
     const download = kw.findIndex((l) => /^RUN --mount=type=cache,target=\/go\/pkg\/mod go mod download$/.test(l));
-    const copyAll = kw.findIndex((l) => l === 'COPY . .');
+    const copyAll = kw.indexOf('COPY . .');
     expect(copyMod).toBeGreaterThanOrEqual(0);
     expect(download).toBeGreaterThan(copyMod);
     expect(copyAll).toBeGreaterThan(download);

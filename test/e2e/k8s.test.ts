@@ -310,7 +310,7 @@ describe('aligned with the answers', () => {
     const dir = await generate(['--db', 'postgres']);
     const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
     const text = readFileSync(overlay, 'utf8');
-    const block = /^# configMapGenerator:\n(?:#  .*\n)+/m.exec(text)![0];
+    const block = /^# configMapGenerator:\n(?:# {2}.*\n)+/m.exec(text)![0];
     writeFileSync(overlay, text.replace(block, block.replace(/^# /gm, '').replace(/^#/gm, '')));
     const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'prod with TRUSTED_PROXIES');
     expect(one(prod.objects, 'ConfigMap').data!.TRUSTED_PROXIES).toBe('10.244.0.0/16');

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modulePathProblem } from '../../src/options/validate.js';
+import { moduleFromDirName, modulePathProblem } from '../../src/options/validate.js';
 import { cleanEnv } from '../helpers/cli.js';
 
 const corpus: string[] = [
@@ -109,4 +109,8 @@ describe('module paths are judged as the go command judges them', () => {
     });
     expect(disagreements).toEqual([]);
   }, 600_000);
+
+  it('gives a directory named like a standard package a module path that does not shadow it (asks the local GOROOT)', () => {
+    expect(moduleFromDirName('fmt')).toBe('fmt-app');
+  });
 });

@@ -12,7 +12,10 @@ describe('npm pack', () => {
     const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
     const paths: string[] = info.files.map((f: { path: string }) => f.path);
     expect(paths).toContain('dist/cli.js');
-    expect(paths.some((p) => p.startsWith('templates/core/'))).toBe(true);
+    // The templates ship once, precompiled inside the bundle.
+    expect(paths.filter((p) => p.startsWith('templates/'))).toEqual([]);
+    expect(paths).toContain('dist/chunks/templates.js');
+    expect(paths).toContain('LICENSE');
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/') || p.startsWith('node_modules/'))).toEqual([]);
 
     const cwd = tempDir('cga-exec-');

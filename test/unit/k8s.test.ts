@@ -1,7 +1,7 @@
 /** The k8s feature (--k8s): which files it renders, its names and derived timings. */
 import { describe, expect, it } from 'vitest';
 import { connectBudgetSeconds } from '../../src/features/k8s.js';
-import { k8sName } from '../../src/options/claims.js';
+import { k8sName } from '../../src/names.js';
 import { plan, requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import type { Answers } from '../../src/options/schema.js';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommands, helpText, parseArgs } from '../../src/options/flags.js';
+import { command, equivalentCommands, helpText, type PackageManager, packageManager, parseArgs } from '../../src/options/flags.js';
 import { FIELD_TYPES } from '../../src/resources/fields.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { options, runFlags, type Answers } from '../../src/options/schema.js';
-import { compareGoVersions, moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
+import { compareVersions } from '../../src/version.js';
+import { moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
 import type { Asker } from '../../src/options/prompts.js';
 
 const ctx = { dirName: 'My Service', localGo: '1.26.0' };
@@ -27,7 +28,6 @@ describe('validation', () => {
     expect(moduleFromDirName('My Service!')).toBe('my-service');
     // A directory name Go would refuse as a module path still gives a valid default.
     expect(moduleFromDirName('con')).toBe('con-app');
-    expect(moduleFromDirName('fmt')).toBe('fmt-app');
     expect(moduleFromDirName('~1')).toBe('1');
   });
 
@@ -37,8 +37,8 @@ describe('validation', () => {
     expect(parseGoVersion('go1.26')).toBe('1.26.0');
     expect(parseGoVersion('1.25.3')).toBe('1.25.3');
     expect(() => parseGoVersion('2.0')).toThrow(/invalid Go version/);
-    expect(compareGoVersions('1.26.0', '1.25.9')).toBeGreaterThan(0);
-    expect(compareGoVersions('1.25.0', '1.25.0')).toBe(0);
+    expect(compareVersions('1.26.0', '1.25.9')).toBeGreaterThan(0);
+    expect(compareVersions('1.25.0', '1.25.0')).toBe(0);
   });
 });
 
@@ -52,7 +52,7 @@ describe('flags', () => {
 
   it('round-trips both forms of the equivalent command: npm create gin-app@latest <dir> -- ..., and npx', async () => {
     const answers = await resolveAnswers({ given: { port: 9001, redis: true, db: 'postgres' }, ctx, minGo });
-    const [npmCreate, npx] = equivalentCommands('my dir', answers);
+    const [npmCreate, npx] = equivalentCommands('my dir', answers, 'npm');
     expect(npmCreate).toMatch(/^npm create gin-app@latest 'my dir' -- --module /);
     expect(npx).toMatch(/^npx create-gin-app 'my dir' --module /);
     // What npm hands the package: everything after `--`, with the directory in front.
@@ -64,6 +64,20 @@ describe('flags', () => {
       expect(r.answers).toEqual(answers);
       expect(r.run.yes).toBe(true);
     }
+  });
+
+  it('gives pnpm, yarn and bun users their own commands, read from npm_config_user_agent as create-vite does', async () => {
+    expect(packageManager('pnpm/9.12.0 npm/? node/v22.22.2 linux x64')).toBe('pnpm');
+    expect(packageManager('yarn/4.5.0 npm/? node/v22.22.2 linux x64')).toBe('yarn');
+    expect(packageManager('bun/1.2.0 npm/? node/v24.15.0 linux x64')).toBe('bun');
+    expect(packageManager('npm/11.6.0 node/v24.15.0 linux x64 workspaces/false')).toBe('npm');
+    expect(packageManager(undefined)).toBe('npm');
+    const answers = await resolveAnswers({ given: {}, ctx, minGo });
+    const forms = (pm: PackageManager) => equivalentCommands('svc', answers, pm).map((c) => c.split(' --module')[0]);
+    expect(forms('pnpm')).toEqual(['pnpm create gin-app svc', 'pnpm dlx create-gin-app svc']);
+    expect(forms('yarn')).toEqual(['yarn create gin-app svc', 'yarn dlx create-gin-app svc']);
+    expect(forms('bun')).toEqual(['bun create gin-app svc', 'bunx create-gin-app svc']);
+    expect(command('update', { pm: 'pnpm', latest: true })).toBe('pnpm dlx create-gin-app@latest update');
   });
 
   it('documents every schema option in --help', () => {
@@ -124,8 +138,14 @@ describe('resolving answers', () => {
         expect(validate('not a module')).not.toBe(true);
         return message === 'Go module path' ? 'example.com/x' : def;
       },
-      confirm: async (message, def) => (asked.push(message), message.startsWith('Serve pprof') ? false : def),
-      select: async (message, _choices, def) => (asked.push(message), def),
+      confirm: async (message, def) => {
+        asked.push(message);
+        return message.startsWith('Serve pprof') ? false : def;
+      },
+      select: async (message, _choices, def) => {
+        asked.push(message);
+        return def;
+      },
     };
     const answers = await resolveAnswers({ given: { port: 9999 }, ctx, minGo, asker });
     expect(asked).not.toContain('HTTP port');
@@ -137,10 +157,14 @@ describe('resolving answers', () => {
   it('pre-fills every question with the stored answers (update)', async () => {
     const stored: Partial<Answers> = { module: 'example.com/kept', port: 9100, prefix: '/kept', db: 'postgres', redis: true, pprofPort: 7100 };
     const offered = new Map<string, unknown>();
+    const offer = <T>(message: string, def: T): T => {
+      offered.set(message, def);
+      return def;
+    };
     const asker: Asker = {
-      text: async (message, def) => (offered.set(message, def), def),
-      confirm: async (message, def) => (offered.set(message, def), def),
-      select: async (message, _choices, def) => (offered.set(message, def), def),
+      text: async (message, def) => offer(message, def),
+      confirm: async (message, def) => offer(message, def),
+      select: async (message, _choices, def) => offer(message, def),
     };
     const answers = await resolveAnswers({ given: {}, prefill: stored, ctx, minGo, asker });
     expect(offered.get('Go module path')).toBe('example.com/kept');

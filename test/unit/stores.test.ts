@@ -1,6 +1,6 @@
 /** The data-store features: which files and modules each --db / --redis choice brings. */
 import { describe, expect, it } from 'vitest';
-import { databaseName } from '../../src/features/stores.js';
+import { databaseName } from '../../src/names.js';
 import { plan, requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { DATABASES, type Answers } from '../../src/options/schema.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/answers-file.js';
-import { renderFiles } from '../../src/create.js';
+import { renderFiles } from '../../src/service.js';
 import { requiredGo } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import type { Answers } from '../../src/options/schema.js';
-import { MARK_OURS, MARK_THEIRS, mergeGoMod, mergeText } from '../../src/update/merge.js';
-import { planUpdate } from '../../src/update/plan.js';
+import { MARK_OURS, MARK_THEIRS, mergeGoMod, mergeText } from '../../src/merge/merge.js';
+import { planUpdate } from '../../src/merge/plan.js';
 
 describe('mergeText', () => {
   it('takes non-overlapping changes from both sides', () => {

@@ -101,7 +101,3 @@ export function mergeGoMod(base: string, ours: string, theirs: string): Merged {
   }
   return { content: out.join('\n'), conflicts: 0 };
 }
-
-export function hasConflictMarkers(text: string): boolean {
-  return text.includes(`\n${MARK_SPLIT}\n`) && text.includes(MARK_OURS) && text.includes(MARK_THEIRS);
-}
