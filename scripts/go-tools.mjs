@@ -1,6 +1,7 @@
 /**
- * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts) and
- * kustomize for the manifests' gate (test/e2e/k8s.test.ts): the one table of
+ * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts),
+ * kustomize for the manifests' gate (test/e2e/k8s.test.ts) and actionlint for
+ * the generated CI workflow (test/e2e/ci.test.ts): the one table of
  * their pins, the finder the gate uses, and the installer the test
  * run calls first (test/global-setup.ts). They go into .cache/go-tools/bin of
  * this checkout: no root, no GOPATH, and kept across runs (node_modules/.cache
@@ -21,6 +22,8 @@ export const PINNED = {
   // The manifests' gate (test/e2e/k8s.test.ts). v5.8.1 is the newest that
   // builds with Go 1.26; newer ones may need Go 1.27.
   kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' },
+  // The generated CI workflow's linter (test/e2e/matrix.test.ts, test/e2e/ci.test.ts).
+  actionlint: { module: 'github.com/rhysd/actionlint', pkg: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

@@ -1,3 +1,4 @@
+import { ci, devloop } from './ci.js';
 import { core } from './core.js';
 import { docker } from './docker.js';
 import type { Feature } from './feature.js';
@@ -8,4 +9,4 @@ import { ops, pprof, syslog } from './ops.js';
 import { storeFeatures } from './stores.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...observabilityFeatures, k8s];
+export const features: readonly Feature[] = [core, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...observabilityFeatures, k8s, devloop, ci];
