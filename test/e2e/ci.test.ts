@@ -238,7 +238,7 @@ describe('a --db postgres --redis service with a resource, as its CI runs it', (
         if (command.startsWith(npx)) command = `${process.execPath} ${CLI} ${command.slice(npx.length)}`;
         if (command === 'make vuln') command = `make vuln GOVULNDB=${db}`;
         const started = Date.now();
-        const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], { cwd: dir, env, timeoutMs: 1_200_000 });
+        const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], { cwd: dir, env, timeoutMs: 2_700_000 });
         expect(r.code, `${label}: ${command}\n${output(r)}`).toBe(0);
         ran.push(`${label}: ${command} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
       }
@@ -247,7 +247,7 @@ describe('a --db postgres --redis service with a resource, as its CI runs it', (
     const commands = ran.join('\n');
     for (const expected of ['make lint', 'gosec', 'make vuln', 'update --check', 'make test-integration', 'kustomize']) expect(commands).toContain(expected);
     expect(notRun).toHaveLength(1);
-  }, 3_000_000);
+  }, 5_400_000);
 
   it('make vuln reads the database it is given: a vulnerability in a gin function the service calls fails it', async () => {
     const db = vulnDb([{ id: 'GO-2099-0002', module: 'github.com/gin-gonic/gin', pkg: 'github.com/gin-gonic/gin', symbol: 'New', fixed: '99.0.0' }]);
