@@ -1,6 +1,7 @@
 /**
- * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts) and
- * kustomize for the manifests' gate (test/e2e/k8s.test.ts): the one table of
+ * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts),
+ * kustomize for the manifests' gate (test/e2e/k8s.test.ts) and actionlint for
+ * the generated CI workflow (test/e2e/ci.test.ts): the one table of
  * their pins, the finder the gate uses, and the installer the test
  * run calls first (test/global-setup.ts). They go into .cache/go-tools/bin of
  * this checkout: no root, no GOPATH, and kept across runs (node_modules/.cache
@@ -24,6 +25,8 @@ export const PINNED = {
   // The API contract's gate (test/e2e/contract.test.ts): a Go client
   // generated from a service's api/openapi.yaml (OpenAPI 3.1 since v2.6).
   'oapi-codegen': { module: 'github.com/oapi-codegen/oapi-codegen/v2', pkg: 'github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen', version: 'v2.8.2' },
+  // The generated CI workflow's linter (test/e2e/matrix.test.ts, test/e2e/ci.test.ts).
+  actionlint: { module: 'github.com/rhysd/actionlint', pkg: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

@@ -21,7 +21,8 @@ export const CONNECT = { attempts: 8, backoff: '500ms', attemptTimeoutSeconds: 5
 export const stores: Feature = {
   name: 'stores',
   applies: (a) => usesDatabase(a) || a.redis,
-  data: () => ({ connect: CONNECT }),
+  // serverStore: a store whose tests need a server (SQLite's use a temporary file).
+  data: (a) => ({ connect: CONNECT, serverStore: a.db === 'postgres' || a.db === 'mysql' || a.redis }),
 };
 
 /** GORM, pool settings, startup retry, goose migrations, readiness check and the items example. */

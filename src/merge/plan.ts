@@ -31,7 +31,11 @@ export function planUpdate(base: Files, theirs: Files, disk: Files, generated?: 
   return paths.map((path) => {
     const ours = disk.get(path);
     const untouched = ours !== undefined && generated?.get(path) === fingerprint(ours);
-    return decide(path, untouched ? ours : base.get(path), theirs.get(path), ours);
+    // A path the last generation did not write has no base, even when today's
+    // templates render it for the stored answers (a file new in this release):
+    // it is created, not taken for one the user deleted.
+    const neverGenerated = generated !== undefined && !generated.has(path);
+    return decide(path, untouched ? ours : neverGenerated ? undefined : base.get(path), theirs.get(path), ours);
   });
 }
 

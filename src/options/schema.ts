@@ -25,6 +25,7 @@ export interface Answers {
   metrics: boolean;
   metricsPort: number;
   k8s: boolean;
+  ci: Ci;
   go: string;
 }
 
@@ -32,6 +33,8 @@ export const DATABASES = ['sqlite', 'mysql', 'postgres', 'none'] as const;
 export type Database = (typeof DATABASES)[number];
 export const DOCKER_BASES = ['distroless', 'alpine', 'scratch'] as const;
 export type DockerBase = (typeof DOCKER_BASES)[number];
+export const CI_PROVIDERS = ['github', 'none'] as const;
+export type Ci = (typeof CI_PROVIDERS)[number];
 
 /** Facts about the surroundings that defaults are derived from. */
 export interface DefaultsContext {
@@ -273,6 +276,22 @@ export const options = [
       const holder = (ctx.monorepo?.services ?? []).find((s) => s.k8s && k8sName(s.module) === name);
       return holder && `--k8s: the Kubernetes name "${name}" (from --module) is already used by ${holder.dir}; choose another --module or --no-k8s`;
     },
+  }),
+  option({
+    key: 'ci',
+    flag: 'ci',
+    arg: '<name>',
+    choices: CI_PROVIDERS,
+    help: 'CI workflow (.github/workflows/ci.yml): lint, vulnerabilities, tests against real stores, drift, image build',
+    helpDefault: 'github (none in a monorepo)',
+    prompt: 'CI workflow',
+    // GitHub reads workflows only from the repository root's .github/workflows.
+    default: (ctx) => (ctx.monorepo ? 'none' : 'github'),
+    parse: choice(CI_PROVIDERS, 'ci'),
+    check: (answers, ctx) =>
+      answers.ci === 'github' && ctx.monorepo
+        ? '--ci github: GitHub reads workflows only from the repository root, not from a service inside a monorepo; use --ci none'
+        : undefined,
   }),
   // Last: its default and check depend on the features the answers above turn on.
   option({

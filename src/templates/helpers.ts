@@ -29,8 +29,8 @@ export function alignColumns(text: string): string {
 // Go, YAML and nginx text must come out verbatim, and a misspelt name must fail loudly.
 export const compileOptions = { noEscape: true, strict: true } as const;
 
-/** Template file path -> output path: drops ".hbs", and a leading "_" names a dotfile. */
+/** Template file path -> output path: drops ".hbs", and a leading "_" names a dotfile or dot-directory (_github/ -> .github/). */
 export function outputPath(templatePath: string): string {
   const withoutExt = templatePath.replace(/\.hbs$/, '');
-  return withoutExt.replace(/(^|\/)_([^/]+)$/, '$1.$2');
+  return withoutExt.replace(/(^|\/)_(?=[^/])/g, '$1.');
 }

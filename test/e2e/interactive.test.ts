@@ -21,6 +21,7 @@ const answers: [string, string][] = [
   ['Serve Prometheus metrics on a port of their own?', '\r'],
   ['Metrics port', '\r'], // the default skips the HTTP port 9090 taken above: 9091
   ['Generate Kubernetes manifests', 'n\r'],
+  ['CI workflow', '\x1b[B\r'], // github -> none
 ];
 
 function stripAnsi(s: string): string {
@@ -73,6 +74,7 @@ describe('interactive prompts in a terminal', () => {
       metrics: true,
       metricsPort: 9091,
       k8s: false,
+      ci: 'none',
     });
 
     // The printed one-liner regenerates the same service without questions.

@@ -3,7 +3,8 @@
  * of db x redis x docker-base x nginx x pprof x syslog x metrics x k8s (all-on and all-off
  * always in it, every value of every option at least once) is generated once
  * each with --yes (which verifies: tidy, gofmt, vet, build), then checked with
- * gofmt -l, go vet, staticcheck and gosec, which must find nothing, and the
+ * gofmt -l, go vet, staticcheck and gosec, which must find nothing, actionlint
+ * on the generated CI workflow, and the
  * project's own go test ./... must pass (store tests against the local
  * PostgreSQL, MariaDB and Redis). Module and build caches are the shared
  * defaults, so a package that several combinations share is compiled and
@@ -111,6 +112,7 @@ const RACE_SETS: readonly Combo[] = [ALL_OFF, ALL_ON];
 const staticcheck = findTool('staticcheck');
 const gosec = findTool('gosec');
 const kustomize = findTool('kustomize');
+const actionlint = findTool('actionlint');
 
 /** test/helpers/k8scheck, built once for the whole matrix. */
 let checker: Promise<string> | undefined;
@@ -196,6 +198,11 @@ describe('option matrix quality gate', () => {
           );
           if (added.code !== 0) findings.push(`add resource orders:\n${output(added)}`);
         }
+
+        // The generated CI workflow (--ci github, the default), as GitHub would parse it.
+        if (actionlint.problem) throw new Error(actionlint.problem);
+        const al = await time('actionlint', () => sh(actionlint.path!, ['-no-color', '.github/workflows/ci.yml']));
+        if (al.code !== 0) findings.push(`actionlint .github/workflows/ci.yml:\n${output(al)}`);
 
         const fmt = await time('gofmt', () => sh('gofmt', ['-l', '.']));
         if (fmt.code !== 0 || fmt.stdout.trim()) findings.push(`gofmt -l:\n${output(fmt)}`);

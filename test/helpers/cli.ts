@@ -63,6 +63,10 @@ export function cleanEnv(overrides: Record<string, string | undefined> = {}): No
   // npm hands its config to scripts as npm_config_*, and a nested npm would apply it again.
   delete env.NODE_OPTIONS;
   delete env.npm_config_node_options;
+  // Under CI=true a generated project's store tests fail without their URLs
+  // (templates/stores/internal/testenv): the runner's own CI=true is not the
+  // generated project's, so it is passed down only where a test sets it.
+  if (!('CI' in overrides)) delete env.CI;
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
 }

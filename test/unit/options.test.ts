@@ -121,6 +121,7 @@ describe('resolving answers', () => {
       metrics: true,
       metricsPort: 9090,
       k8s: true,
+      ci: 'github',
       go: '1.26.0',
     });
   });
