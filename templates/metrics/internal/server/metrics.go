@@ -26,7 +26,7 @@ type Metrics struct {
 	// own up in a map that is never written once published (a new series
 	// publishes a copy), instead of formatting its status code and hashing
 	// its three label values under the vector's lock. The labels are
-	// bounded (route templates, known methods, status codes), so is it.
+	// bounded (route templates, known methods, status codes), so is the map.
 	mu     sync.Mutex
 	series atomic.Pointer[map[labels]prometheus.Observer]
 }
