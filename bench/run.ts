@@ -6,8 +6,8 @@
  *
  * Knobs (environment): BENCH_SCAFFOLD_RUNS (default 20), BENCH_VERIFY_RUNS (5),
  * BENCH_WRK_ROUNDS (5), BENCH_WRK_SECONDS (10), BENCH_COLD_RUNS (2),
- * BENCH_COLD_DB (sqlite,none), BENCH_ONLY (comma-separated subset of
- * scaffold,footprint,verify,cold,service), BENCH_PIN=0 (a diagnostic:
+ * BENCH_COLD_DB (sqlite,none), BENCH_CHAIN_COUNT (5), BENCH_ONLY (comma-separated
+ * subset of scaffold,footprint,verify,cold,chain,service), BENCH_PIN=0 (a diagnostic:
  * servers and wrk share all CPUs; results.json only). Every loop is bounded;
  * all traffic stays on 127.0.0.1.
  */
@@ -30,7 +30,8 @@ const WRK_ROUNDS = num('BENCH_WRK_ROUNDS', 5);
 const WRK_SECONDS = num('BENCH_WRK_SECONDS', 10);
 const COLD_RUNS = num('BENCH_COLD_RUNS', 2);
 const COLD_DBS = (process.env.BENCH_COLD_DB ?? 'sqlite,none').split(',');
-const SECTIONS = ['scaffold', 'footprint', 'verify', 'cold', 'service'];
+const CHAIN_COUNT = num('BENCH_CHAIN_COUNT', 5);
+const SECTIONS = ['scaffold', 'footprint', 'verify', 'cold', 'chain', 'service'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 // Servers on CPU 0 and wrk on the others (taskset), so the load generator
 // does not compete with the server it measures. With both on the same two
@@ -402,11 +403,61 @@ interface Target {
 
 interface ServiceResult {
   /** rpsVsGin and p99VsGin: the ratio to gin.Default() in each round (wrk runs back to back), so the spread of the ratio shows beside the ratio of the medians. */
-  targets: Record<string, { rps: Stats; p99: Stats; rpsVsGin: Stats; p99VsGin: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number }>;
+  targets: Record<string, { rps: Stats; p99: Stats; rpsVsGin: Stats; p99VsGin: Stats; binaryBytes: number; idleRssKb: Stats; readyMs: Stats; logBytes: number; requests?: number }>;
   wrk: string;
   pprof: string;
   /** Requests/s with metrics over --no-metrics, round by round (issue 17). */
   metricsVsNone?: Stats;
+}
+
+// ------------------------------------------------------------- in process
+
+/** Issue 29: the most allocations a request may cost through the default chain (the generated TestChainAllocationBudget checks it too). */
+const CHAIN_ALLOC_BUDGET = 18;
+
+interface ChainCase {
+  nsPerOp: Stats;
+  bytesPerOp: number;
+  allocsPerOp: number;
+  logBytesPerOp: number;
+}
+
+interface ChainResult {
+  command: string;
+  cases: Record<string, ChainCase>;
+}
+
+/**
+ * The generated BenchmarkChain: the default middleware chain, gin.New() and
+ * gin.Default() (its logger to a counting writer) on one fixed handler, and
+ * each middleware alone on gin.New(), in a default project. The test binary
+ * is built first, then run on one CPU (pinned like the servers) with
+ * -test.cpu 1, BENCH_CHAIN_COUNT times; ns/op is the median of the runs, the
+ * allocation figures do not vary.
+ */
+function chainBench(): ChainResult {
+  const parent = freshDir('chain');
+  sh(NODE, [CLI, 'svc', '--yes'], { cwd: parent });
+  const dir = join(parent, 'svc');
+  const binary = join(dir, 'chain.test');
+  sh('go', ['test', '-c', '-o', binary, './internal/server'], { cwd: dir });
+  const args = ['-test.run', '^$', '-test.bench', '^BenchmarkChain$', '-test.benchmem', '-test.cpu', '1', '-test.count', String(CHAIN_COUNT)];
+  const [cmd, argv] = PIN ? ['taskset', ['-c', SERVER_CPUS, binary, ...args]] : [binary, args];
+  log(`chain: ${[cmd, ...argv].join(' ')}`);
+  const out = sh(cmd, argv, { cwd: join(dir, 'internal/server') }).stdout;
+  const runs: Record<string, Record<string, number>[]> = {};
+  for (const m of out.matchAll(/^BenchmarkChain\/(\S+?)(?:-\d+)?\s+\d+\s+(.*)$/gm)) {
+    const figures: Record<string, number> = {};
+    for (const f of m[2]!.matchAll(/([\d.]+) (\S+)/g)) figures[f[2]!] = Number(f[1]);
+    (runs[m[1]!] ??= []).push(figures);
+  }
+  if (!runs.default || !runs['gin.New'] || !runs['gin.Default']) throw new Error(`cannot read the chain benchmark:\n${out}`);
+  const cases: Record<string, ChainCase> = {};
+  for (const [name, xs] of Object.entries(runs)) {
+    const last = xs.at(-1)!;
+    cases[name] = { nsPerOp: stats(xs.map((x) => x['ns/op']!)), bytesPerOp: last['B/op']!, allocsPerOp: last['allocs/op']!, logBytesPerOp: last['logB/op'] ?? 0 };
+  }
+  return { command: `go test -bench '^BenchmarkChain$' -benchmem -cpu 1 -count ${CHAIN_COUNT} ./internal/server${PIN ? ` (pinned to CPU ${SERVER_CPUS})` : ''}`, cases };
 }
 
 const GIN = 'bare gin.Default()';
@@ -587,14 +638,15 @@ function rssKb(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
-function parseWrk(out: string): { rps: number; p99: number } {
+function parseWrk(out: string): { rps: number; p99: number; requests: number } {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/^\s*(\d+) requests in /m.exec(out)?.[1]);
   const m = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
   if (!m || !Number.isFinite(rps)) throw new Error(`cannot read wrk output:\n${out}`);
   const p99 = Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out);
   if (errors) throw new Error(`wrk saw errors:\n${out}`);
-  return { rps, p99 };
+  return { rps, p99, requests };
 }
 
 const WRK_ARGS = ['-t2', '-c50', '--latency'];
@@ -628,13 +680,15 @@ async function service(): Promise<ServiceResult> {
   for (const t of targets) running.set(t.name, await startTarget(t, 'wrk'));
   const rps: Record<string, number[]> = {};
   const p99: Record<string, number[]> = {};
+  const served: Record<string, number> = {};
   log(`service: wrk ${WRK_ARGS.join(' ')} -d${WRK_SECONDS}s, ${WRK_ROUNDS} rounds x ${targets.length} targets (each after a 2s warm-up)`);
   for (let round = 0; round < WRK_ROUNDS; round++) {
     for (let j = 0; j < targets.length; j++) {
       const t = targets[(round + j) % targets.length]!;
       const url = running.get(t.name)!.url;
-      sh(...wrk('-d2s', url));
+      const warm = parseWrk(sh(...wrk('-d2s', url)).stdout);
       const r = parseWrk(sh(...wrk(`-d${WRK_SECONDS}s`, url)).stdout);
+      served[t.name] = (served[t.name] ?? 0) + warm.requests + r.requests;
       (rps[t.name] ??= []).push(r.rps);
       (p99[t.name] ??= []).push(r.p99);
       log(`  ${t.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms`);
@@ -653,6 +707,7 @@ async function service(): Promise<ServiceResult> {
       idleRssKb: stats(idle[t.name]!),
       readyMs: stats(ready[t.name]!),
       logBytes: statSync(r.logFile).size,
+      requests: served[t.name]!,
     };
   }
   const pinned = PIN ? ` (servers pinned to CPU ${SERVER_CPUS}, wrk to CPUs ${WRK_CPUS})` : ' (servers and wrk sharing all CPUs)';
@@ -681,6 +736,7 @@ interface Results {
   footprint?: Record<string, Footprint>;
   verify?: VerifyResult;
   cold?: Record<string, ColdResult>;
+  chain?: ChainResult;
   service?: ServiceResult;
 }
 
@@ -773,6 +829,41 @@ function markdown(r: Results): string {
       targets.push([`verify cold (${label}) <= 1.15x bare tidy+build (issue 19)`, `${x.toFixed(2)}x ${spread(c.paired)}`, yes(x <= 1.15)]);
     }
   }
+  if (r.chain) {
+    const c = r.chain.cases;
+    const base = c['gin.New']!;
+    const gin = c['gin.Default']!;
+    const label: Record<string, string> = {
+      default: 'default chain (newEngine: metrics, request ID, access record, recovery, body limit)',
+      'gin.Default': 'gin.Default() (its logger and recovery)',
+      'gin.New': 'gin.New() (no middleware)',
+    };
+    const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(0)}`;
+    const row = (name: string, x: ChainCase) => [
+      label[name] ?? `${name} alone on gin.New()`,
+      `${x.nsPerOp.median.toFixed(0)} (${x.nsPerOp.min.toFixed(0)}–${x.nsPerOp.max.toFixed(0)})`,
+      `${ratio(x.nsPerOp.median, gin.nsPerOp.median).toFixed(2)}x`,
+      `${signed(x.nsPerOp.median - base.nsPerOp.median)} ns, ${signed(x.bytesPerOp - base.bytesPerOp)} B, ${signed(x.allocsPerOp - base.allocsPerOp)}`,
+      String(x.bytesPerOp),
+      String(x.allocsPerOp),
+      x.logBytesPerOp ? `${x.logBytesPerOp.toFixed(0)} B` : '–',
+    ];
+    out.push(`**Per request, in process** (\`${r.chain.command}\`: GET <prefix>/ping through each engine to a fixed handler and an httptest recorder, logs to a counting writer; each middleware's share is what it adds alone on top of gin.New(), the access record measured with a request ID in the context):`);
+    out.push('');
+    out.push(
+      table([
+        ['engine', 'ns/op', 'vs gin.Default()', 'over gin.New() (time, bytes, allocations)', 'B/op', 'allocs/op', 'log per request'],
+        ...['default', 'gin.Default', 'gin.New'].map((n) => row(n, c[n]!)),
+        ...Object.entries(c)
+          .filter(([n]) => !label[n])
+          .map(([n, x]) => row(n, x)),
+      ]),
+    );
+    out.push('');
+    const allocs = c.default!.allocsPerOp;
+    targets.push([`allocations per request of the default chain <= ${CHAIN_ALLOC_BUDGET} (issue 29)`, String(allocs), yes(allocs <= CHAIN_ALLOC_BUDGET)]);
+    targets.push(['in process: default chain against gin.Default() (reported, no target)', `${ratio(c.default!.nsPerOp.median, gin.nsPerOp.median).toFixed(2)}x the ns/op`, 'measured']);
+  }
   if (r.service) {
     const s = r.service.targets;
     const names = Object.keys(s);
@@ -781,7 +872,7 @@ function markdown(r: Results): string {
     out.push('');
     out.push(
       table([
-        ['server', 'requests/s', 'vs gin.Default() [per round]', 'p99 latency', 'vs gin.Default() [per round]', 'binary (-trimpath -s -w)', 'idle RSS', 'start to ready', 'log written'],
+        ['server', 'requests/s', 'vs gin.Default() [per round]', 'p99 latency', 'vs gin.Default() [per round]', 'binary (-trimpath -s -w)', 'idle RSS', 'start to ready', 'log written', 'log per request'],
         ...names.map((n) => {
           const x = s[n]!;
           return [
@@ -794,6 +885,7 @@ function markdown(r: Results): string {
             `${(x.idleRssKb.median / 1024).toFixed(1)} MB`,
             fmtMs(x.readyMs, 1),
             mb(x.logBytes),
+            x.requests ? `${(x.logBytes / x.requests).toFixed(0)} B` : '–',
           ];
         }),
       ]),
@@ -847,6 +939,7 @@ async function main() {
   if (ONLY.has('footprint')) results.footprint = footprint();
   if (ONLY.has('verify')) results.verify = verifyBench();
   if (ONLY.has('cold')) results.cold = coldBench();
+  if (ONLY.has('chain')) results.chain = chainBench();
   if (ONLY.has('service')) results.service = await service();
   results.load.end = loadavg();
   const md = markdown(results);

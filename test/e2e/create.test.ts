@@ -47,8 +47,11 @@ describe('create-gin-app svc --yes (defaults)', () => {
     } finally {
       expect(await svc.stop('SIGTERM')).toBe(0);
     }
-    // One JSON access record per request, carrying the request ID.
-    expect(svc.logs()).toMatch(/"msg":"request".*"path":"\/api\/v1\/ping","status":200,"bytes":\d+,"duration_us":\d+,"client_ip":"127\.0\.0\.1","request_id":"[0-9a-f]{32}"/);
+    // One JSON access record per request, carrying the request ID: these
+    // fields, in this order, and nothing else (issue 29).
+    expect(svc.logs()).toMatch(
+      /^\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","level":"INFO","msg":"request","method":"GET","route":"\/api\/v1\/ping","status":200,"duration_us":\d+,"client_ip":"127\.0\.0\.1","bytes":18,"request_id":"[0-9a-f]{32}"\}$/m,
+    );
     expect(svc.logs()).toContain('"msg":"stopped"');
   });
 });

@@ -558,7 +558,9 @@ function send(port: number, path: string, opts: { method?: string; headers?: Rec
 }
 
 interface AccessRecord {
-  path: string;
+  /** The route template; path instead when no route matched. */
+  route?: string;
+  path?: string;
   status: number;
   client_ip: string;
   request_id: string;
@@ -641,7 +643,7 @@ describe.each(PREFIXES)('nginx in front of the service, prefix %s', (prefix) => 
     expect(JSON.parse(res.body)).toEqual({ message: 'pong' });
     expect(res.headers['x-request-id']).toBe(id);
     const rec = await recordOf(svc!, id);
-    expect(rec.path).toBe(`${prefix}/ping`);
+    expect(rec.route).toBe(`${prefix}/ping`);
     expect(rec.status).toBe(200);
     // Embedded assets under the prefix, too.
     expect((await send(port, `${prefix}/static/index.html`)).status).toBe(200);
@@ -684,7 +686,7 @@ describe.each(PREFIXES)('nginx in front of the service, prefix %s', (prefix) => 
     await recordOf(svc!, sentinel);
     const seen = records(svc!).slice(before);
     expect(seen.filter((r) => ids.includes(r.request_id))).toEqual([]);
-    expect(seen.filter((r) => !r.path.startsWith(`${prefix}/`))).toEqual([]);
+    expect(seen.filter((r) => !(r.route ?? r.path)!.startsWith(`${prefix}/`))).toEqual([]);
   });
 
   it("a client's X-Forwarded-For does not change the IP Gin reports; nginx's does", async () => {
@@ -728,7 +730,7 @@ describe.each(PREFIXES)('nginx in front of the service, prefix %s', (prefix) => 
     expect(res.status).toBe(200);
     const id = res.headers['x-request-id'] as string;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    expect((await recordOf(svc!, id)).path).toBe(`${prefix}/ping`);
+    expect((await recordOf(svc!, id)).route).toBe(`${prefix}/ping`);
     await expect.poll(() => nginx!.logs()).toContain(`id=${id}`);
   });
 

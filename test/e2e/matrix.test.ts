@@ -6,7 +6,8 @@
  * gofmt -l, go vet, staticcheck and gosec, which must find nothing, actionlint
  * on the generated CI workflow, and the
  * project's own go test ./... must pass (store tests against the local
- * PostgreSQL, MariaDB and Redis). Module and build caches are the shared
+ * PostgreSQL, MariaDB and Redis), its allocation budget test among them,
+ * checked by name (issue 29). Module and build caches are the shared
  * defaults, so a package that several combinations share is compiled and
  * analysed once. staticcheck and gosec are pinned in scripts/go-tools.mjs,
  * which the test run's global setup uses to install them into the checkout.
@@ -230,6 +231,15 @@ describe('option matrix quality gate', () => {
         if (combo.redis) env.TEST_REDIS_URL = `redis://127.0.0.1:6379/${8 + (COMBOS.indexOf(combo) % 8)}`;
         const test = await time('go test', () => sh('go', ['test', '-count=1', './...'], env));
         if (test.code !== 0) findings.push(`go test ./...:\n${output(test)}`);
+
+        // Issue 29: the default chain's allocation budget, checked by name so that a
+        // skipped or removed test shows, and one run of each chain benchmark.
+        const budget = await time('alloc budget', () =>
+          sh('go', ['test', '-count=1', '-run', '^TestChainAllocationBudget$', '-bench', '^BenchmarkChain$', '-benchtime', '1x', '-v', './internal/server']),
+        );
+        if (budget.code !== 0 || !/^--- PASS: TestChainAllocationBudget /m.test(budget.stdout) || !/^BenchmarkChain\/default/m.test(budget.stdout)) {
+          findings.push(`allocation budget (go test -run TestChainAllocationBudget -bench BenchmarkChain ./internal/server):\n${output(budget)}`);
+        }
 
         // The manifests: built by kustomize, decoded strictly, the pod restricted.
         if (combo.k8s) {

@@ -245,7 +245,7 @@ async function produceLines(svc: Service, id: string) {
 
 function expectLines(messages: string[], id: string) {
   const find = (re: RegExp) => messages.find((m) => re.test(m));
-  const access = find(new RegExp(`"msg":"request".*"path":"/api/v1/ping".*"request_id":"${id}"`));
+  const access = find(new RegExp(`"msg":"request".*"route":"/api/v1/ping".*"request_id":"${id}"`));
   const error = find(new RegExp(`"msg":"request error".*upstream answered 500.*"request_id":"${id}-err"`));
   // One record for the panic, with its stack as an attribute, and no second one whose message is the stack.
   const panics = messages.filter((m) => m.includes('deliberate panic'));
@@ -330,7 +330,7 @@ describe('3.2 logs reach syslog, from both Gin writers', () => {
       for (let i = 0; i < 5; i++) expect((await fetch(`${svc.url}/api/v1/ping`)).status).toBe(200);
       await sleep(300); // long enough for a second notice to show
       expect(svc.logs().split('syslog unreachable').length - 1).toBe(1);
-      await svc.waitForLog(/"msg":"request".*"path":"\/api\/v1\/ping"/);
+      await svc.waitForLog(/"msg":"request".*"route":"\/api\/v1\/ping"/);
     } finally {
       expect(await svc.stop()).toBe(0);
     }

@@ -42,7 +42,7 @@ describe('metrics feature', () => {
           expect(file('go.mod')).toMatch(/go\.opentelemetry\.io\/otel v1\.47\.0/);
           expect(paths.includes('internal/database/tracing.go')).toBe(db !== 'none');
           expect(paths.includes('internal/cache/tracing.go')).toBe(redis);
-          expect(file('internal/logging/logging.go')).toContain('"trace_id"');
+          expect(file('internal/logging/json.go')).toContain('"trace_id"');
         });
       }
     }

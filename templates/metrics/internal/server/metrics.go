@@ -1,8 +1,11 @@
 package server
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,6 +21,19 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	// http_server_active_requests
 	active prometheus.Gauge
+
+	// series caches duration's series by label values. A request looks its
+	// own up in a map that is never written once published (a new series
+	// publishes a copy), instead of formatting its status code and hashing
+	// its three label values under the vector's lock. The labels are
+	// bounded (route templates, known methods, status codes), so is the map.
+	mu     sync.Mutex
+	series atomic.Pointer[map[labels]prometheus.Observer]
+}
+
+type labels struct {
+	method, route string
+	status        int
 }
 
 // unmatchedRoute is the http_route of every request no route matched
@@ -40,6 +56,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Number of HTTP server requests in flight.",
 		}),
 	}
+	m.series.Store(&map[labels]prometheus.Observer{})
 	for _, c := range []prometheus.Collector{m.duration, m.active} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
@@ -66,9 +83,27 @@ func measure(m *Metrics) gin.HandlerFunc {
 		if route == "" {
 			route = unmatchedRoute
 		}
-		m.duration.WithLabelValues(knownMethod(c.Request.Method), route, strconv.Itoa(c.Writer.Status())).
-			Observe(time.Since(start).Seconds())
+		m.observer(labels{knownMethod(c.Request.Method), route, c.Writer.Status()}).Observe(time.Since(start).Seconds())
 	}
+}
+
+// observer returns the duration series of l.
+func (m *Metrics) observer(l labels) prometheus.Observer {
+	if o, ok := (*m.series.Load())[l]; ok {
+		return o
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := *m.series.Load()
+	if o, ok := old[l]; ok {
+		return o
+	}
+	o := m.duration.WithLabelValues(l.method, l.route, strconv.Itoa(l.status))
+	next := make(map[labels]prometheus.Observer, len(old)+1)
+	maps.Copy(next, old)
+	next[l] = o
+	m.series.Store(&next)
+	return o
 }
 
 // knownMethod is method if it is one of HTTP's, else "_OTHER" (as the

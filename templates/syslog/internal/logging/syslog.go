@@ -104,9 +104,9 @@ func OpenSyslog(addr, tag string, notices *slog.Logger) (*Syslog, error) {
 }
 
 // Handler returns a JSON handler whose records go to the sink: the same
-// JSON as on stdout, as the syslog message.
+// JSON as on stdout (request ID included), as the syslog message.
 func (s *Syslog) Handler(level slog.Leveler) slog.Handler {
-	return slog.NewJSONHandler(sinkWriter{s}, &slog.HandlerOptions{Level: level})
+	return JSON(sinkWriter{s}, level)
 }
 
 // Close sends what is queued (for at most a few seconds) and disconnects.
