@@ -1,6 +1,6 @@
 /**
  * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts) and
- * kustomize for the manifests' gate (test/e2e/k8s.test.ts): the one table of
+ * kustomize and kubeconform for the manifests' gate (test/e2e/k8s.test.ts): the one table of
  * their pins, the finder the gate uses, and the installer the test
  * run calls first (test/global-setup.ts). They go into .cache/go-tools/bin of
  * this checkout: no root, no GOPATH, and kept across runs (node_modules/.cache
@@ -21,6 +21,24 @@ export const PINNED = {
   // The manifests' gate (test/e2e/k8s.test.ts). v5.8.1 is the newest that
   // builds with Go 1.26; newer ones may need Go 1.27.
   kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' },
+  // Schema validation of every built object (test/e2e/k8s.test.ts), against
+  // schemas generated offline by test/helpers/k8scheck from KUBE_SCHEMAS.
+  kubeconform: { module: 'github.com/yannh/kubeconform', pkg: 'github.com/yannh/kubeconform/cmd/kubeconform', version: 'v0.8.0' },
+};
+
+/**
+ * Where kubeconform's schemas come from, with no GitHub access: modules the
+ * Go module proxy serves. Kubernetes' OpenAPI document (the release of
+ * k8s.io/api in test/helpers/k8scheck/go.mod) and the Prometheus Operator's
+ * CRDs, for the PodMonitor and PrometheusRule of components/prometheus-operator.
+ */
+export const KUBE_SCHEMAS = {
+  kubernetes: { module: 'k8s.io/kubernetes', version: 'v1.37.2', file: 'api/openapi-spec/swagger.json' },
+  prometheusOperator: {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'v0.85.0',
+    files: ['podmonitors', 'prometheusrules', 'servicemonitors'].map((k) => `example/prometheus-operator-crd/monitoring.coreos.com_${k}.yaml`),
+  },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

@@ -1,4 +1,6 @@
 import type { Answers } from '../options/schema.js';
+import { k8sName } from '../options/claims.js';
+import { alertGroupsYAML } from './alerts.js';
 import { binaryName } from './core.js';
 import { dashboardJSON } from './dashboard.js';
 import type { Feature } from './feature.js';
@@ -24,14 +26,22 @@ export const metrics: Feature = {
   goModules: [{ path: 'github.com/prometheus/client_golang', version: 'v1.25.0' }],
   data: (answers) => {
     const binary = binaryName(answers.module);
+    // Alert names are CamelCase by convention: orders-api -> OrdersApi.
+    const alertName = binary.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    // The `service` label the rules and the dashboard select on (src/features/alerts.ts).
+    const service = metricsService(answers);
     return {
-      dashboard: dashboardJSON(answers, binary),
-      // Alert names are CamelCase by convention: orders-api -> OrdersApi.
-      alertName: binary.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+      dashboard: dashboardJSON(answers, binary, service),
+      alertName,
+      service,
+      alerts: { groups: alertGroupsYAML(service, alertName, 2), ruleGroups: alertGroupsYAML(service, alertName, 4) },
       prometheusImage: PROMETHEUS_IMAGE,
     };
   },
 };
+
+/** The value of the `service` label: the Kubernetes name, which the PodMonitor copies from the pods. */
+export const metricsService = (answers: Answers) => k8sName(answers.module);
 
 /** Image of compose's "observability" profile, pinned to a release (the 3.5 LTS line). */
 export const PROMETHEUS_IMAGE = 'prom/prometheus:v3.5.0';

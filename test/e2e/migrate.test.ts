@@ -32,7 +32,7 @@ describe('migrate subcommand', () => {
       const { dir } = await generate(['--db', db, '--no-redis']);
       const binary = await buildServer(dir);
       const cwd = tempDir('cga-migrate-');
-      const env = db === 'postgres' ? { DATABASE_URL: await freshDatabase('postgres', 'cga_mig') } : {};
+      const env: Record<string, string> = db === 'postgres' ? { DATABASE_URL: await freshDatabase('postgres', 'cga_mig') } : {};
 
       const before = await server(binary, ['migrate', 'status'], env, cwd);
       expect(before.code, before.stdout + before.stderr).toBe(0);

@@ -67,11 +67,11 @@ describe('metrics port', () => {
 });
 
 describe('dashboard', () => {
-  it('queries only the metric names the service exports, scoped to $job', async () => {
+  it('queries only the metric names the service exports, scoped to $service, $namespace and $pod', async () => {
     const exported = /^(http_server_request_duration_seconds_(count|bucket)|http_server_active_requests|outbound_circuit_breaker_state|go_sql_\w+|redis_pool_\w+|go_goroutines|go_gc_duration_seconds_count|go_memstats_heap_alloc_bytes|process_resident_memory_bytes)$/;
     for (const panel of dashboardPanels(await answers({ db: 'postgres', redis: true }))) {
       for (const { expr } of panel.targets) {
-        const names = [...expr.matchAll(/([a-z_]+)\{job="\$job"/g)].map((m) => m[1]!);
+        const names = [...expr.matchAll(/([a-z_]+)\{service="\$service", namespace=~"\$namespace", pod=~"\$pod"/g)].map((m) => m[1]!);
         expect(names.length, expr).toBeGreaterThan(0);
         for (const name of names) expect(name, expr).toMatch(exported);
       }
