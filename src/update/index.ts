@@ -18,6 +18,7 @@ import { applyWrites, type Write } from './apply.js';
 import { detectMonorepo } from '../monorepo/detect.js';
 import { writeGateway } from '../monorepo/workspace.js';
 import { planUpdate, type FileChange } from './plan.js';
+import { adoptRetiredBases } from './retired.js';
 
 export function rendered(answers: Answers, resources: readonly Resource[]): Map<string, string> {
   return new Map(renderFiles(answers, resources).filter((f) => f.path !== ANSWERS_FILE).map((f) => [f.path, f.content]));
@@ -68,6 +69,8 @@ export async function update(args: ParsedArgs, io: Io): Promise<void> {
     io.out(`Note: ${ANSWERS_FILE} comes from create-gin-app ${version}; the base is re-rendered with ${VERSION}, so template changes since then count as updates.`);
   }
   const base = rendered(before, resources);
+  // A file edited since a generator release changed its layout: its true base.
+  adoptRetiredBases(base, before, generated);
   const theirs = rendered(after, resources);
   const changes = planUpdate(base, theirs, readDisk(root, new Set([...base.keys(), ...theirs.keys(), ...(generated?.keys() ?? [])])), generated);
   const visible = changes.filter((c) => c.action !== 'unchanged');
