@@ -7,6 +7,7 @@
  * and the file would stay in the old layout. When gin-app.json's fingerprint
  * of the file matches a retired template's render instead, that render is
  * the base: the merge moves the file to the new layout and keeps the edit.
+ * Files the last generation did not write have no base at all: they are new.
  * (k8s-2026-11: the overlays before issue 26 dropped `replicas:` under the
  * HorizontalPodAutoscaler.)
  */
@@ -26,9 +27,15 @@ function retiredSets(): TemplateSet[] {
   return Object.values(byGeneration);
 }
 
-/** Replaces base entries by the retired render that gin-app.json recorded, where one matches. */
+/**
+ * Makes base what the last generation wrote, as far as gin-app.json tells:
+ * a file it did not write (one a newer generator adds) has no base, so it is
+ * created rather than taken for one the user deleted; and a file whose
+ * recorded fingerprint matches a retired template's render gets that render.
+ */
 export function adoptRetiredBases(base: Map<string, string>, answers: Answers, generated: ReadonlyMap<string, string> | undefined): void {
   if (!generated) return;
+  for (const path of [...base.keys()]) if (!generated.has(path)) base.delete(path);
   const stale = [...generated].filter(([path, fp]) => base.has(path) && fingerprint(base.get(path)!) !== fp);
   if (stale.length === 0) return;
   for (const set of retiredSets()) {

@@ -25,7 +25,7 @@ import { resolveAnswers } from '../../src/options/resolve.js';
 import { plan } from '../../src/plan.js';
 import { settingsOf } from '../../src/settings-docs.js';
 import { loadTemplates } from '../../src/templates/load.js';
-import { reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
 
 let kustomize = '';
@@ -659,10 +659,10 @@ describe('update of a service generated before issue 26', () => {
     const archive = spawnSync('sh', ['-c', `git -C '${ROOT}' archive ${PRE_ISSUE_26} | tar -x -C '${old}'`], { encoding: 'utf8' });
     expect(archive.status, archive.stderr).toBe(0);
     symlinkSync(join(ROOT, 'node_modules'), join(old, 'node_modules'));
-    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.mjs'], { cwd: old, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.mjs'], { cwd: old, encoding: 'utf8', env: cleanEnv() });
     expect(built.status, built.stdout + built.stderr).toBe(0);
     const cwd = tempDir('cga-k8s-old-');
-    const gen = spawnSync(process.execPath, [join(old, 'dist/cli.js'), 'svc', '--db', 'postgres', '--yes', '--no-verify'], { cwd, encoding: 'utf8' });
+    const gen = spawnSync(process.execPath, [join(old, 'dist/cli.js'), 'svc', '--db', 'postgres', '--yes', '--no-verify'], { cwd, encoding: 'utf8', env: cleanEnv() });
     expect(gen.status, gen.stdout + gen.stderr).toBe(0);
     const dir = join(cwd, 'svc');
     const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');

@@ -40,7 +40,7 @@ type Check struct {
 	Ping func(ctx context.Context) error
 	// Degradable: while it fails, /readyz stays 200 and lists it under
 	// "degraded", and only the routes that use it answer 503. For a shared
-	// dependency (Redis) whose outage would otherwise take every instance
+	// dependency (a cache) whose outage would otherwise take every instance
 	// out of the Service at once, although most routes still work.
 	Degradable bool
 }
