@@ -78,3 +78,28 @@ describe('dashboard', () => {
     }
   });
 });
+
+describe('dashboard on Kubernetes (issue 26)', () => {
+  it('has service, namespace and pod variables, selects no job, and shows 4xx apart from 5xx, probes aside', async () => {
+    const a = await answers({ db: 'postgres', module: 'example.com/orders-api' });
+    const p = plan(a, templates);
+    const dashboard = JSON.parse(p.files.find((f) => f.path === 'deploy/grafana/dashboard.json')!.content);
+    const vars = Object.fromEntries(dashboard.templating.list.map((v: any) => [v.name, v]));
+    expect(Object.keys(vars)).toEqual(['datasource', 'service', 'namespace', 'pod']);
+    expect(vars.service.current.value).toBe('orders-api');
+    for (const v of [vars.namespace, vars.pod]) expect(v).toMatchObject({ type: 'query', includeAll: true, multi: true, allValue: '.*' });
+    expect(vars.pod.query.query).toBe('label_values(up{service="$service", namespace=~"$namespace"}, pod)');
+    const panels = dashboardPanels(a);
+    const exprs = panels.flatMap((x) => x.targets.map((t) => t.expr));
+    for (const e of exprs) expect(e).not.toContain('job=');
+    const client = panels.find((x) => x.title.startsWith('Client errors (4xx)'))!;
+    const server = panels.find((x) => x.title.startsWith('Server errors (5xx)'))!;
+    expect(client.targets[0]!.expr).toContain('http_response_status_code=~"4.."');
+    expect(client.targets[0]!.expr).not.toContain('5..');
+    expect(server.targets[0]!.expr).toContain('http_response_status_code=~"5.."');
+    expect(server.targets[0]!.expr).toContain('http_route!~"/healthz|/readyz"');
+    // The alert rules select the same label, which the compose scrape config sets.
+    expect(p.files.find((f) => f.path === 'deploy/prometheus/prometheus.yml')!.content).toMatch(/labels:\n\s+service: orders-api\n/);
+    expect(p.files.find((f) => f.path === 'deploy/prometheus/alerts.yml')!.content).toContain('up{service="orders-api"}');
+  });
+});
