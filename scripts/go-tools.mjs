@@ -1,7 +1,8 @@
 /**
  * The Go linters of the option-matrix gate (test/e2e/matrix.test.ts),
- * kustomize for the manifests' gate (test/e2e/k8s.test.ts) and actionlint for
- * the generated CI workflow (test/e2e/ci.test.ts): the one table of
+ * kustomize and kubeconform for the manifests' gate (test/e2e/k8s.test.ts),
+ * actionlint for the generated CI workflow (test/e2e/ci.test.ts) and
+ * oapi-codegen for the API contract's (test/e2e/contract.test.ts): the one table of
  * their pins, the finder the gate uses, and the installer the test
  * run calls first (test/global-setup.ts). They go into .cache/go-tools/bin of
  * this checkout: no root, no GOPATH, and kept across runs (node_modules/.cache
@@ -27,6 +28,24 @@ export const PINNED = {
   'oapi-codegen': { module: 'github.com/oapi-codegen/oapi-codegen/v2', pkg: 'github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen', version: 'v2.8.2' },
   // The generated CI workflow's linter (test/e2e/matrix.test.ts, test/e2e/ci.test.ts).
   actionlint: { module: 'github.com/rhysd/actionlint', pkg: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' },
+  // Schema validation of every built object (test/e2e/k8s.test.ts), against
+  // schemas generated offline by test/helpers/k8scheck from KUBE_SCHEMAS.
+  kubeconform: { module: 'github.com/yannh/kubeconform', pkg: 'github.com/yannh/kubeconform/cmd/kubeconform', version: 'v0.8.0' },
+};
+
+/**
+ * Where kubeconform's schemas come from, with no GitHub access: modules the
+ * Go module proxy serves. Kubernetes' OpenAPI document (the release of
+ * k8s.io/api in test/helpers/k8scheck/go.mod) and the Prometheus Operator's
+ * CRDs, for the PodMonitor and PrometheusRule of components/prometheus-operator.
+ */
+export const KUBE_SCHEMAS = {
+  kubernetes: { module: 'k8s.io/kubernetes', version: 'v1.37.2', file: 'api/openapi-spec/swagger.json' },
+  prometheusOperator: {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'v0.85.0',
+    files: ['podmonitors', 'prometheusrules', 'servicemonitors'].map((k) => `example/prometheus-operator-crd/monitoring.coreos.com_${k}.yaml`),
+  },
 };
 
 /** @typedef {keyof typeof PINNED} ToolName */

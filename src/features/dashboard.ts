@@ -2,10 +2,13 @@
  * The Grafana dashboard generated with --metrics (deploy/grafana/dashboard.json),
  * built here rather than in a template so that it is always valid JSON and
  * its queries can be listed for the e2e test, which evaluates each one
- * against a real Prometheus. Queries use two Grafana variables: $job (the
- * scrape job, default the binary name) and $__rate_interval.
+ * against a real Prometheus. Queries select the `service` label (as the
+ * alert rules, src/features/alerts.ts) and use the Grafana variables
+ * $service, $namespace and $pod (both "All" by default; on compose there are
+ * neither, and ".*" matches a missing label) and $__rate_interval.
  */
 import type { Answers } from '../options/schema.js';
+import { NOT_PROBES } from './alerts.js';
 
 export interface Panel {
   title: string;
@@ -17,7 +20,7 @@ const REQUESTS = 'http_server_request_duration_seconds';
 
 /** The dashboard's panels, in order; DB and Redis pool panels only with those stores. */
 export function dashboardPanels(answers: Answers): Panel[] {
-  const sel = (extra = '') => `{job="$job"${extra}}`;
+  const sel = (extra = '') => `{service="$service", namespace=~"$namespace", pod=~"$pod"${extra}}`;
   const rate = (metric: string, extra = '') => `rate(${metric}${sel(extra)}[$__rate_interval])`;
   const quantile = (q: number) => ({
     expr: `histogram_quantile(${q}, sum by (le) (${rate(`${REQUESTS}_bucket`)}))`,
@@ -25,16 +28,22 @@ export function dashboardPanels(answers: Answers): Panel[] {
   });
   const panels: Panel[] = [
     { title: 'Request rate by route', unit: 'reqps', targets: [{ expr: `sum by (http_route) (${rate(`${REQUESTS}_count`)})`, legend: '{{http_route}}' }] },
+    // Client errors (the caller's request) apart from server errors (ours).
     {
-      title: 'Errors by status',
+      title: 'Client errors (4xx) by status',
       unit: 'reqps',
-      targets: [{ expr: `sum by (http_response_status_code) (${rate(`${REQUESTS}_count`, ', http_response_status_code=~"[45].."')})`, legend: '{{http_response_status_code}}' }],
+      targets: [{ expr: `sum by (http_response_status_code) (${rate(`${REQUESTS}_count`, ', http_response_status_code=~"4.."')})`, legend: '{{http_response_status_code}}' }],
     },
     {
-      title: 'Error ratio (5xx)',
+      title: 'Server errors (5xx) by route, probes aside',
+      unit: 'reqps',
+      // "or vector(0)": no 5xx at all is a flat 0, not an empty graph.
+      targets: [{ expr: `sum by (http_route) (${rate(`${REQUESTS}_count`, `, ${NOT_PROBES}, http_response_status_code=~"5.."`)}) or vector(0)`, legend: '{{http_route}}' }],
+    },
+    {
+      title: 'Error ratio (5xx, probes aside, as the alert)',
       unit: 'percentunit',
-      // "or vector(0)": no 5xx at all is a ratio of 0, not an empty graph.
-      targets: [{ expr: `(sum(${rate(`${REQUESTS}_count`, ', http_response_status_code=~"5.."')}) or vector(0)) / sum(${rate(`${REQUESTS}_count`)})`, legend: '5xx ratio' }],
+      targets: [{ expr: `(sum(${rate(`${REQUESTS}_count`, `, ${NOT_PROBES}, http_response_status_code=~"5.."`)}) or vector(0)) / sum(${rate(`${REQUESTS}_count`, `, ${NOT_PROBES}`)})`, legend: '5xx ratio' }],
     },
     { title: 'Latency percentiles', unit: 's', targets: [quantile(0.5), quantile(0.95), quantile(0.99)] },
     { title: 'Requests in flight', unit: 'short', targets: [{ expr: `sum(http_server_active_requests${sel()})`, legend: 'in flight' }] },
@@ -86,7 +95,7 @@ export function dashboardPanels(answers: Answers): Panel[] {
 }
 
 /** The dashboard JSON (Grafana's import format), for the metrics feature's template. */
-export function dashboardJSON(answers: Answers, binary: string): string {
+export function dashboardJSON(answers: Answers, binary: string, service: string): string {
   const panels = dashboardPanels(answers).map((p, i) => ({
     id: i + 1,
     type: 'timeseries',
@@ -117,13 +126,25 @@ export function dashboardJSON(answers: Answers, binary: string): string {
       list: [
         { name: 'datasource', type: 'datasource', query: 'prometheus', label: 'Prometheus' },
         {
-          name: 'job',
+          name: 'service',
           type: 'custom',
-          label: 'Scrape job',
-          query: binary,
-          current: { text: binary, value: binary },
-          options: [{ text: binary, value: binary, selected: true }],
+          label: 'Service',
+          query: service,
+          current: { text: service, value: service },
+          options: [{ text: service, value: service, selected: true }],
         },
+        ...['namespace', 'pod'].map((label) => ({
+          name: label,
+          type: 'query',
+          label: label.charAt(0).toUpperCase() + label.slice(1),
+          datasource: { type: 'prometheus', uid: '${datasource}' },
+          query: { query: `label_values(up{service="$service"${label === 'pod' ? ', namespace=~"$namespace"' : ''}}, ${label})`, refId: `${label}-values` },
+          refresh: 2,
+          includeAll: true,
+          multi: true,
+          allValue: '.*',
+          current: { text: 'All', value: '$__all' },
+        })),
       ],
     },
     panels,

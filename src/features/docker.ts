@@ -22,6 +22,26 @@ export const docker: Feature = {
  */
 export const CONTAINER_UID = 65532;
 
+/**
+ * The base images' digests, so every build gets the same bytes whatever a
+ * tag is moved to later (the tag stays in the reference, for readers and
+ * update bots). No registry is reachable where this generator is tested:
+ * these are the index (multi-platform) digests that public repositories pin
+ * for the same tags, recorded on 2026-12-04; a tag missing here is written
+ * without a digest and a comment says how to pin it.
+ */
+export const IMAGE_DIGESTS: Record<string, string> = {
+  'golang:1.26': 'sha256:3aff6657219a4d9c14e27fb1d8976c49c29fddb70ba835014f477e1c70636647',
+  'gcr.io/distroless/static-debian12:nonroot': 'sha256:d093aa3e30dbadd3efe1310db061a14da60299baff8450a17fe0ccc514a16639',
+  'alpine:3.22': 'sha256:14358309a308569c32bdc37e2e0e9694be33a9d99e68afb0f5ff33cc1f695dce',
+};
+
+/** A tag, its digest if recorded, and the reference FROM uses (tag@digest). */
+export function pinnedImage(tag: string) {
+  const digest = IMAGE_DIGESTS[tag];
+  return { tag, digest, ref: digest ? `${tag}@${digest}` : tag };
+}
+
 /** Final-stage images, pinned to a release line (never latest). */
 export const FINAL_IMAGES: Record<DockerBase, string> = {
   distroless: 'gcr.io/distroless/static-debian12:nonroot',
@@ -75,6 +95,11 @@ function containerData(answers: Answers) {
   return {
     uid: CONTAINER_UID,
     finalImage: FINAL_IMAGES[answers.dockerBase],
+    builder: pinnedImage(`golang:${answers.go.split('.').slice(0, 2).join('.')}`),
+    final: answers.dockerBase === 'scratch' ? { tag: '', ref: 'scratch' } : pinnedImage(FINAL_IMAGES[answers.dockerBase]),
+    // The builder lays out extra files for the final stage: SQLite's data
+    // directory, scratch's /tmp and passwd.
+    rootfs: answers.db === 'sqlite' || answers.dockerBase === 'scratch',
     images: COMPOSE_IMAGES,
     edge: { ...EDGE_NETWORK, ...edgeRefs },
     nginxPort: NGINX_CONTAINER_PORT,

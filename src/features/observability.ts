@@ -1,5 +1,6 @@
 import type { Answers } from '../options/schema.js';
-import { alertName, binaryName } from '../names.js';
+import { alertName, binaryName, k8sName } from '../names.js';
+import { alertGroupsYAML } from './alerts.js';
 import { dashboardJSON } from './dashboard.js';
 import type { Feature } from './feature.js';
 
@@ -24,13 +25,21 @@ export const metrics: Feature = {
   goModules: [{ path: 'github.com/prometheus/client_golang', version: 'v1.25.0' }],
   data: (answers) => {
     const binary = binaryName(answers.module);
+    const alert = alertName(binary);
+    // The `service` label the rules and the dashboard select on (src/features/alerts.ts).
+    const service = metricsService(answers);
     return {
-      dashboard: dashboardJSON(answers, binary),
-      alertName: alertName(binary),
+      dashboard: dashboardJSON(answers, binary, service),
+      alertName: alert,
+      service,
+      alerts: { groups: alertGroupsYAML(service, alert, 2), ruleGroups: alertGroupsYAML(service, alert, 4) },
       prometheusImage: PROMETHEUS_IMAGE,
     };
   },
 };
+
+/** The value of the `service` label: the Kubernetes name, which the PodMonitor copies from the pods. */
+export const metricsService = (answers: Answers) => k8sName(answers.module);
 
 /** Image of compose's "observability" profile, pinned to a release (the 3.5 LTS line). */
 export const PROMETHEUS_IMAGE = 'prom/prometheus:v3.5.0';

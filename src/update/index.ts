@@ -11,6 +11,7 @@ import { checkToolchain, formatMergedGo, loadService, minGo, printDiffs, printPl
 import { VERSION } from '../version.js';
 import { verify } from '../verify.js';
 import { applyWrites, type Write } from '../write.js';
+import { adoptRetiredBases } from './retired.js';
 
 export async function update(args: ParsedArgs, io: Io): Promise<void> {
   if (args.positionals.length > 2) throw usageError(`unexpected argument "${args.positionals[2]}" (update takes one directory at most)`);
@@ -37,6 +38,8 @@ export async function update(args: ParsedArgs, io: Io): Promise<void> {
     io.out(`Note: ${ANSWERS_FILE} comes from create-gin-app ${version}; the base is re-rendered with ${VERSION}, so template changes since then count as updates.`);
   }
   const base = rendered(before, resources);
+  // A file edited since a generator release changed its layout: its true base.
+  adoptRetiredBases(base, before, generated);
   const theirs = rendered(after, resources);
   const changes = planUpdate(base, theirs, readDisk(root, new Set([...base.keys(), ...theirs.keys(), ...(generated?.keys() ?? [])])), generated);
   const visible = changes.filter((c) => c.action !== 'unchanged');

@@ -434,21 +434,30 @@ describe('faults: Redis', () => {
     }
   });
 
-  it('killed while serving: /readyz 503 naming redis, /healthz 200, fast 503s; back: recovers without a restart', async () => {
+  // Issue 26: Redis is degradable by default (REDIS_REQUIRED=false): its
+  // outage keeps the instance in rotation (/readyz 200, "degraded") while the
+  // Redis routes answer 503; REDIS_REQUIRED=true takes it out (503 naming it).
+  it.each([
+    { required: false, status: 200, body: { status: 'degraded', degraded: ['redis'] } },
+    { required: true, status: 503, body: { status: 'unavailable', down: ['redis'] } },
+  ])('killed while serving (REDIS_REQUIRED=$required): /readyz $status, /healthz 200, fast 503s on the Redis routes; back: recovers without a restart', async ({ required, status, body }) => {
     const { dir } = await generate(args('none', true));
     const binary = await buildServer(dir);
     const redis = new OwnRedis(await freePort());
     await redis.start();
-    const svc = await startService(binary, { REDIS_URL: `redis://127.0.0.1:${redis.port}/0` }, tempDir());
+    const svc = await startService(binary, { REDIS_URL: `redis://127.0.0.1:${redis.port}/0`, REDIS_REQUIRED: String(required) }, tempDir());
     const counter = `${svc.url}/api/v1/counters/hits`;
     try {
       expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
+      expect(await json(await fetch(`${svc.url}/readyz`))).toEqual({ status: 'ready' });
 
       await redis.kill();
       const ready = await timed(`${svc.url}/readyz`);
-      expect(ready.res.status).toBe(503);
+      expect(ready.res.status).toBe(status);
       // What is down, never why: the driver error goes to the log.
-      expect(await json(ready.res)).toEqual({ status: 'unavailable', down: ['redis'] });
+      expect(await json(ready.res)).toEqual(body);
+      // The routes that do not need Redis still answer.
+      expect((await fetch(`${svc.url}/api/v1/ping`)).status).toBe(200);
       await svc.waitForLog(/"msg":"readiness check failed","check":"redis","error":"[^"]*connection refused/);
       expect(ready.ms).toBeLessThan(3_000);
       expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
@@ -460,7 +469,7 @@ describe('faults: Redis', () => {
       }
 
       await redis.start();
-      await until('readyz 200 after Redis came back', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      await until('readyz "ready" after Redis came back', async () => ((await json(await fetch(`${svc.url}/readyz`))).status === 'ready' ? true : undefined));
       // A fresh Redis (no persistence): the counter starts over.
       expect(await json(await fetch(counter, { method: 'POST' }))).toMatchObject({ value: 1 });
       expect(svc.proc.exitCode).toBeNull(); // the same process throughout

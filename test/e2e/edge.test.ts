@@ -151,7 +151,8 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
 
     // Builder: the go.mod release, never latest; runs natively and cross-compiles.
     expect(builder.name).toBe('builder');
-    expect(builder.image).toBe(`golang:${goMinorOf(dir)}`);
+    // By digest, the tag kept (issue 26, item 8).
+    expect(builder.image).toMatch(new RegExp(`^golang:${goMinorOf(dir).replace('.', '\\.')}@sha256:[0-9a-f]{64}$`));
     expect(builder.platform).toBe('$BUILDPLATFORM');
     // Every image has a tag (or is scratch); none is latest; stage names are unique.
     for (const s of st) {
@@ -160,7 +161,8 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(s.image, `${s.image} has a tag`).toMatch(/:[\w.-]+$|@sha256:/);
       expect(s.image).not.toMatch(/:latest$/);
     }
-    expect(final.image).toBe({ distroless: 'gcr.io/distroless/static-debian12:nonroot', alpine: 'alpine:3.22', scratch: 'scratch' }[base]);
+    expect(final.image.replace(/@sha256:[0-9a-f]{64}$/, '')).toBe({ distroless: 'gcr.io/distroless/static-debian12:nonroot', alpine: 'alpine:3.22', scratch: 'scratch' }[base]);
+    if (base !== 'scratch') expect(final.image).toMatch(/@sha256:[0-9a-f]{64}$/);
 
     // Module download in its own cached layer, before the sources are copied.
     const kw = builder.body.map((i) => `${i.keyword} ${i.args}`);
@@ -177,7 +179,7 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
     expect(mounts).toContain('type=cache,target=/root/.cache/go-build');
     expect(command).toMatch(/^CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH go build /);
     expect(command).toContain('-trimpath');
-    expect(command).toContain('-ldflags="-s -w"');
+    expect(command).toContain('-ldflags="-s -w -X main.version=$VERSION"');
     expect(command).toContain('-tags timetzdata'); // time zone data in every base
     expect(env.GOTOOLCHAIN).toBe('local');
     const args = builder.body.filter((i) => i.keyword === 'ARG').map((i) => i.args);
@@ -276,9 +278,11 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
     const { dir } = await generate(args);
     const { command, env } = dockerBuildCommand(readFileSync(join(dir, 'Dockerfile'), 'utf8'));
     const out = /-o (\S+)/.exec(command)![1]!;
-    const r = await run('sh', ['-c', command], { cwd: dir, env: { ...env, TARGETOS: 'linux', TARGETARCH: arch } });
+    const r = await run('sh', ['-c', command], { cwd: dir, env: { ...env, TARGETOS: 'linux', TARGETARCH: arch, VERSION: 'v9.8.7-stamped' } });
     expect(r.code, `${command}\n${r.stdout}${r.stderr}`).toBe(0);
     const bin = join(dir, out);
+    // The version is stamped in (-X main.version=$VERSION).
+    expect(readFileSync(bin).includes('v9.8.7-stamped')).toBe(true);
 
     const elf = elfInfo(bin);
     expect(elf.machine).toBe(arch === 'amd64' ? EM_X86_64 : EM_AARCH64);
@@ -301,6 +305,20 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
       expect(printed.stdout).toMatch(/^PORT=\d+ \(default\)$/m);
     }
   }, 600_000);
+
+  it('make build stamps the version from git describe, and /healthz names it', async () => {
+    const { dir } = await generate(['--db', 'none', '--port', '8088', '--prefix', '/api/v1']);
+    const git = (...a: string[]) => run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { cwd: dir });
+    for (const a of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'init'], ['tag', 'v1.4.2']]) expect((await git(...a)).code, a.join(' ')).toBe(0);
+    const made = await run('make', ['build'], { cwd: dir, env: { GOTOOLCHAIN: 'local' }, timeoutMs: 300_000 });
+    expect(made.code, made.stdout + made.stderr).toBe(0);
+    const svc = await startService(join(dir, 'bin', (/^BINARY\s+:= (\S+)$/m.exec(readFileSync(join(dir, 'Makefile'), 'utf8')))![1]!), {}, tempDir());
+    try {
+      expect(await (await fetch(`${svc.url}/healthz`)).json()).toEqual({ status: 'ok', version: 'v1.4.2' });
+    } finally {
+      await svc.stop();
+    }
+  });
 
   // The final image's layout and user, emulated here (no Docker engine):
   // WORKDIR owned by root, only the data directory owned by USER, the binary

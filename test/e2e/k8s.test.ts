@@ -8,31 +8,59 @@
  *   evaluated by k8s.io/pod-security-admission at level restricted;
  * - alignment: the built manifests against the answers (ports, probes,
  *   drain, memory, prefix, policy), for three ports and prefixes.
+ * - kubeconform (pinned) validates every built object, the Prometheus
+ *   Operator's included, against JSON schemas generated offline by k8scheck
+ *   from Kubernetes' OpenAPI document and the operator's CRDs (both from the
+ *   Go module proxy: scripts/go-tools.mjs KUBE_SCHEMAS).
  * Object counts and `kustomize build` times go to the test log.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTool } from '../../scripts/go-tools.mjs';
+import { findTool, KUBE_SCHEMAS } from '../../scripts/go-tools.mjs';
+import { connectionBudget, DB_SERVERS, GOMEMLIMIT_PERCENT } from '../../src/features/k8s.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { plan } from '../../src/plan.js';
 import { settingsOf } from '../../src/settings-docs.js';
 import { loadTemplates } from '../../src/templates/load.js';
-import { reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
+import { cleanEnv, reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
 
 let kustomize = '';
 let checker = '';
+let kubeconform = '';
+let schemas = '';
 
 beforeAll(async () => {
   const tool = findTool('kustomize');
   if (tool.problem) throw new Error(tool.problem);
   kustomize = tool.path!;
+  const kc = findTool('kubeconform');
+  if (kc.problem) throw new Error(kc.problem);
+  kubeconform = kc.path!;
   checker = join(tempDir('cga-k8scheck-'), 'k8scheck');
   await go(join(ROOT, 'test/helpers/k8scheck'), ['build', '-o', checker, '.']);
+  // The schemas, from the modules' files (go mod download: the proxy, or the module cache).
+  const moduleDir = async (m: { module: string; version: string }) => {
+    const r = await go(tempDir('cga-moddl-'), ['mod', 'download', '-json', `${m.module}@${m.version}`]);
+    return JSON.parse(r.stdout).Dir as string;
+  };
+  const k8sDir = await moduleDir(KUBE_SCHEMAS.kubernetes);
+  const promDir = await moduleDir(KUBE_SCHEMAS.prometheusOperator);
+  schemas = join(tempDir('cga-kubeschemas-'), 'schemas');
+  const gen = spawnSync(checker, ['schemas', schemas, join(k8sDir, KUBE_SCHEMAS.kubernetes.file), ...KUBE_SCHEMAS.prometheusOperator.files.map((f) => join(promDir, f))], { encoding: 'utf8' });
+  expect(gen.status, gen.stdout + gen.stderr).toBe(0);
+  console.log(`[k8s] ${gen.stdout.trim()} (Kubernetes ${KUBE_SCHEMAS.kubernetes.version}, Prometheus Operator ${KUBE_SCHEMAS.prometheusOperator.version})`);
 });
+
+/** kubeconform -strict on a built output, with the offline schemas only (a kind without one is an error). */
+function conform(yaml: string): { ok: boolean; out: string; valid: number } {
+  const r = spawnSync(kubeconform, ['-strict', '-summary', '-schema-location', `${schemas}/{{.ResourceKind}}{{.KindSuffix}}.json`, '-'], { input: yaml, encoding: 'utf8' });
+  const valid = Number(/Valid: (\d+)/.exec(r.stdout)?.[1] ?? -1);
+  return { ok: r.status === 0, out: r.stdout + r.stderr, valid };
+}
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> } & Record<string, any>;
 
@@ -63,6 +91,9 @@ function validated(dir: string, label: string): Built {
   const c = check(built.yaml);
   expect(c.ok, `${label}:\n${c.out}`).toBe(true);
   expect(c.summary!.objects).toBe(built.objects.length);
+  const k = conform(built.yaml);
+  expect(k.ok, `${label} kubeconform:\n${k.out}`).toBe(true);
+  expect(k.valid, k.out).toBe(built.objects.length);
   console.log(`[k8s] ${label}: ${built.objects.length} objects, kustomize build ${built.ms.toFixed(0)} ms`);
   return built;
 }
@@ -103,9 +134,12 @@ describe('kustomize build, strict schema and restricted Pod Security', () => {
         const built = validated(join(dir, 'deploy/k8s', layer), `${args.join(' ') || 'defaults'} ${layer}`);
         const kinds = built.objects.map((o) => o.kind).sort();
         const sqlite = args.length === 0;
+        // The migration Job (and its NetworkPolicy) with a database server.
+        const job = args.includes('postgres') || args.includes('mysql');
         expect(kinds).toEqual(
           [
             'ConfigMap', 'Deployment', ...(sqlite ? [] : ['HorizontalPodAutoscaler']), 'Ingress', 'NetworkPolicy',
+            ...(job ? ['Job', 'NetworkPolicy'] : []),
             ...(sqlite ? ['PersistentVolumeClaim'] : []), 'PodDisruptionBudget', 'Service', 'ServiceAccount',
           ].sort(),
         );
@@ -133,8 +167,47 @@ describe('kustomize build, strict schema and restricted Pod Security', () => {
     }
     expect(check(bad.noSeccomp).out).toMatch(/pod security restricted: seccompProfile/);
     expect(check(bad.unknownField).out).toMatch(/unknown field "containerz"/);
+    // The migration Job's pod is held to restricted too.
+    const jobRoot = yaml.replace(/(kind: Job[\s\S]*?)runAsNonRoot: true/, '$1runAsNonRoot: false');
+    expect(jobRoot).not.toBe(yaml);
+    expect(check(jobRoot).out).toMatch(/Job\/svc-migrate: pod security restricted/);
+  });
+
+  it('kubeconform is not a rubber stamp either: a misspelt or mistyped field, an unknown kind, a CRD field outside its schema', async () => {
+    const dir = await generate(['--db', 'postgres']);
+    withComponents(dir, ['prometheus-operator']);
+    const { yaml } = build(join(dir, 'deploy/k8s/overlays/prod'));
+    expect(conform(yaml).ok).toBe(true);
+    const bad = {
+      typo: yaml.replace('revisionHistoryLimit:', 'revisionHistoryLimitt:'),
+      type: yaml.replace('maxUnavailable: 1\n', 'maxUnavailable: [1]\n'),
+      unknownKind: yaml.replace('kind: PodDisruptionBudget', 'kind: PodDisruptionBudgetz'),
+      crdField: yaml.replace('podMetricsEndpoints:', 'podMetricsEndpointz:'),
+      crdPattern: yaml.replace(/for: 5m/, 'for: 5 minutes'),
+    };
+    for (const [what, text] of Object.entries(bad)) {
+      expect(text, what).not.toBe(yaml);
+      const k = conform(text);
+      expect(k.ok, `${what} passed:\n${k.out}`).toBe(false);
+    }
+    expect(conform(bad.crdField).out).toMatch(/PodMonitor svc is invalid.*additional properties 'podMetricsEndpointz' not allowed/);
+    expect(conform(bad.unknownKind).out).toMatch(/could not find schema for PodDisruptionBudgetz/);
   });
 });
+
+/** Uncomments the prod overlay's "components:" with the given ones. */
+function withComponents(dir: string, names: string[]): void {
+  const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
+  let text = readFileSync(overlay, 'utf8');
+  expect(text).toMatch(/^# components:$/m);
+  text = text.replace(/^# components:$/m, 'components:');
+  for (const n of names) {
+    const line = `#   - ../../components/${n}`;
+    expect(text).toContain(line);
+    text = text.replace(line, `  - ../../components/${n}`);
+  }
+  writeFileSync(overlay, text);
+}
 
 describe('aligned with the answers', () => {
   const cases = [
@@ -196,20 +269,27 @@ describe('aligned with the answers', () => {
       expect(duration(cm.DRAIN_DELAY!)).toBe(5);
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(duration(cm.DRAIN_DELAY!) + duration(cm.SHUTDOWN_TIMEOUT!));
 
-      // GOMEMLIMIT a little below limits.memory, GOMAXPROCS from limits.cpu.
+      // Issue 26, item 2: GOMEMLIMIT about 90% of limits.memory (real headroom),
+      // for prod's and dev's limits; no GOMAXPROCS (Go 1.25+ reads the CPU limit).
       const env = container.env as any[];
-      const at = (n: string) => env.findIndex((e) => e.name === n);
-      const mib = env[at('MEMORY_LIMIT_MIB')];
-      expect(mib.valueFrom.resourceFieldRef).toMatchObject({ resource: 'limits.memory', divisor: '1Mi' });
-      expect(at('MEMORY_LIMIT_MIB')).toBeLessThan(at('GOMEMLIMIT')); // $(VAR) needs it defined before
-      const limitBytes = quantity(container.resources.limits.memory);
-      const goMem = /^\$\(MEMORY_LIMIT_MIB\)(\d+)KiB$/.exec(env[at('GOMEMLIMIT')].value);
-      expect(goMem).not.toBeNull();
-      // What the kubelet substitutes: the limit in whole MiB, then the template's digits, in KiB.
-      const goMemBytes = Number(`${Math.ceil(limitBytes / 1024 ** 2)}${goMem![1]}`) * 1024;
-      expect(goMemBytes).toBeLessThan(limitBytes);
-      expect(goMemBytes).toBeGreaterThan(0.95 * limitBytes);
-      expect(env[at('GOMAXPROCS')].valueFrom.resourceFieldRef).toMatchObject({ resource: 'limits.cpu', divisor: '1' });
+      for (const [which, d] of [['prod', deploy], ['dev', one(dev, 'Deployment', name)]] as const) {
+        const c0 = d.spec.template.spec.containers[0];
+        const e = c0.env as any[];
+        const ref = e.find((x) => x.name === 'GOMEMLIMIT_MIB').valueFrom.resourceFieldRef;
+        expect(ref.resource).toBe('limits.memory');
+        expect(e.findIndex((x) => x.name === 'GOMEMLIMIT_MIB')).toBeLessThan(e.findIndex((x) => x.name === 'GOMEMLIMIT')); // $(VAR) needs it defined before
+        expect(e.find((x) => x.name === 'GOMEMLIMIT').value).toBe('$(GOMEMLIMIT_MIB)MiB');
+        const limitBytes = quantity(c0.resources.limits.memory);
+        // What the kubelet substitutes: the limit divided by the divisor, rounded up (resourceFieldRef), in MiB.
+        const goMemBytes = Math.ceil(limitBytes / quantity(ref.divisor)) * 1024 ** 2;
+        expect(goMemBytes / limitBytes, which).toBeGreaterThan(0.88);
+        expect(goMemBytes / limitBytes, which).toBeLessThan(0.92);
+        expect(e.some((x) => x.name === 'GOMAXPROCS'), which).toBe(false);
+      }
+      expect(GOMEMLIMIT_PERCENT).toBe(90);
+      expect(readFileSync(join(dir, 'deploy/k8s/base/deployment.yaml'), 'utf8')).toMatch(/GOMAXPROCS is not set: Go 1\.25\+ takes it from the\n\s+# container's CPU limit/);
+      const goDirective = /^go (\d+)\.(\d+)/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))!;
+      expect(Number(goDirective[1]) * 100 + Number(goDirective[2])).toBeGreaterThanOrEqual(125);
 
       // Ingress: the route group, normalised as nginx.conf's location.
       const nginx = readFileSync(join(dir, 'nginx/nginx.conf'), 'utf8');
@@ -227,12 +307,21 @@ describe('aligned with the answers', () => {
       expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual(metricsPort ? [c.port, metricsPort] : [c.port]);
       const egress = policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
       const storePorts = [...(c.db === 'postgres' ? ['TCP/5432'] : []), ...(c.db === 'mysql' ? ['TCP/3306'] : []), ...(c.redis ? ['TCP/6379'] : [])];
-      expect(egress).toEqual(['TCP/53', 'UDP/53', ...storePorts].sort());
+      // DNS twice: kube-dns, and NodeLocal DNSCache's link-local address (issue 26, item 6).
+      expect(egress).toEqual(['TCP/53', 'UDP/53', 'TCP/53', 'UDP/53', ...storePorts].sort());
+      const dnsRules = policy.spec.egress.filter((r: any) => r.ports.every((p: any) => p.port === 53));
+      expect(dnsRules.flatMap((r: any) => r.to)).toEqual([
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+        { ipBlock: { cidr: '169.254.20.10/32' } },
+      ]);
 
       // The ConfigMap: exactly the non-secret settings of the Config declaration.
       const declared = settingsOf(readFileSync(join(dir, 'internal/config/config.go'), 'utf8'));
       expect(Object.keys(cm).sort()).toEqual(declared.filter((x) => !x.secret).map((x) => x.env).sort());
-      for (const x of declared.filter((x) => !['PORT', 'DRAIN_DELAY', 'DATABASE_URL'].includes(x.env) && !x.secret)) {
+      // Set for Kubernetes: the port, the drain, SQLite's file; with a database server the
+      // migration Job (MIGRATE_ON_START=false) and the connection budget.
+      const k8sValues = ['PORT', 'DRAIN_DELAY', 'DATABASE_URL', 'MIGRATE_ON_START', 'DB_MAX_OPEN_CONNS', 'DB_MAX_IDLE_CONNS'];
+      for (const x of declared.filter((x) => !k8sValues.includes(x.env) && !x.secret)) {
         expect(cm[x.env], x.env).toBe(x.def);
       }
 
@@ -279,12 +368,31 @@ describe('aligned with the answers', () => {
         expect(cm.DATABASE_URL).toBe('/app/data/svc.db');
         expect(readFileSync(join(dir, 'deploy/k8s/base/deployment.yaml'), 'utf8')).toMatch(/SQLite cannot scale out/);
       } else {
-        expect(deploy.spec.replicas).not.toBe(devDeploy.spec.replicas);
+        // Issue 26, item 1: the HPA owns the count: no replicas in base, dev or prod.
+        expect(deploy.spec).not.toHaveProperty('replicas');
+        expect(devDeploy.spec).not.toHaveProperty('replicas');
+        expect(build(join(dir, 'deploy/k8s/base')).objects.find((o) => o.kind === 'Deployment')!.spec).not.toHaveProperty('replicas');
+        expect(readFileSync(join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml'), 'utf8')).not.toMatch(/^replicas:/m);
+        expect(readFileSync(join(dir, 'deploy/k8s/overlays/dev/kustomization.yaml'), 'utf8')).not.toMatch(/^replicas:/m);
+        expect(one(prod, 'HorizontalPodAutoscaler').spec.minReplicas).not.toBe(one(dev, 'HorizontalPodAutoscaler').spec.minReplicas);
         expect(one(prod, 'HorizontalPodAutoscaler').apiVersion).toBe('autoscaling/v2');
         expect(one(prod, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name });
         expect(prod.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
       }
       expect(one(prod, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(deploy.spec.selector.matchLabels);
+
+      // Issue 26, item 6: disruption. Unhealthy pods never block a drain; pods spread over nodes and zones.
+      expect(one(prod, 'PodDisruptionBudget').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+      if (c.db !== 'sqlite') {
+        const spread = pod.topologySpreadConstraints as any[];
+        expect(spread.map((t) => t.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+        for (const t of spread) {
+          expect(t).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: deploy.spec.selector.matchLabels } });
+        }
+      }
+      // Item 8: dev's mutable tag is pulled on every start; prod's released tag is not.
+      expect(devDeploy.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+      expect(container.imagePullPolicy).toBe('IfNotPresent');
     });
   }
 
@@ -302,7 +410,7 @@ describe('aligned with the answers', () => {
     expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
     expect(deploy.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464' });
     expect(one(prod, 'Service').spec.ports).toContainEqual({ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' });
-    const policy = one(prod, 'NetworkPolicy');
+    const policy = one(prod, 'NetworkPolicy', 'svc');
     expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([8085, 9464]);
   });
 
@@ -400,7 +508,8 @@ describe('update', () => {
   it('a port change rewrites Deployment, Service, probes, Ingress and policy; a prefix and a store follow too; an edit to the prod overlay is kept', async () => {
     const dir = await generate(['--db', 'postgres']);
     const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
-    const edited = readFileSync(overlay, 'utf8').replace('count: 3', 'count: 5').replace('resources:\n', '# ops: five replicas since the launch\nresources:\n');
+    const edited = readFileSync(overlay, 'utf8').replace(/(path: \/spec\/minReplicas\n\s+value:) 3/, '$1 5').replace('resources:\n', '# ops: five replicas since the launch\nresources:\n');
+    expect(edited).toMatch(/value: 5$/m);
     writeFileSync(overlay, edited);
 
     const r = await runCli(['update', '--set', 'port=9095', '--no-verify'], { cwd: dir });
@@ -410,7 +519,7 @@ describe('update', () => {
     const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after port update').objects;
     const deploy = one(prod, 'Deployment');
     const container = deploy.spec.template.spec.containers[0];
-    expect(deploy.spec.replicas).toBe(5);
+    expect(one(prod, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(5);
     expect(container.ports[0]).toMatchObject({ name: 'http', containerPort: 9095 });
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
       const port = container[probe].httpGet.port;
@@ -420,23 +529,167 @@ describe('update', () => {
     expect(one(prod, 'Service').spec.ports[0]).toMatchObject({ port: 9095, targetPort: 'http' });
     const backend = one(prod, 'Ingress').spec.rules[0].http.paths[0].backend.service;
     expect(one(prod, 'Service', backend.name).spec.ports.find((p: any) => p.name === backend.port.name).port).toBe(9095);
-    expect(one(prod, 'NetworkPolicy').spec.ingress[0].ports[0].port).toBe(9095);
+    expect(one(prod, 'NetworkPolicy', 'svc').spec.ingress[0].ports[0].port).toBe(9095);
 
     // Prefix and stores: the Ingress path, the secret reference, the egress port and the settings follow.
     const r2 = await runCli(['update', '--set', 'prefix=/internal/ledger-v3', '--set', 'redis=true', '--no-verify'], { cwd: dir });
     expect(r2.code, r2.stdout + r2.stderr).toBe(0);
     // Merged: the edits stay, and the secret line gains REDIS_URL.
     const merged = readFileSync(overlay, 'utf8');
-    expect(merged).toContain('count: 5');
+    expect(merged).toMatch(/path: \/spec\/minReplicas\n\s+value: 5\n/);
     expect(merged).toContain('# ops: five replicas since the launch\n');
     expect(merged).toMatch(/kubectl create secret generic svc-secrets --from-literal=DATABASE_URL='…' --from-literal=REDIS_URL='…'/);
     const again = validated(join(dir, 'deploy/k8s/overlays/prod'), 'after prefix and redis update').objects;
     expect(one(again, 'Ingress').spec.rules[0].http.paths[0].path).toBe('/internal/ledger-v3');
     const env = one(again, 'Deployment').spec.template.spec.containers[0].env as any[];
     expect(env.find((e) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: 'svc-secrets', key: 'REDIS_URL' });
-    const egress = one(again, 'NetworkPolicy').spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port));
+    const egress = one(again, 'NetworkPolicy', 'svc').spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port));
     expect(egress).toContain(6379);
     expect(one(again, 'ConfigMap').data).toHaveProperty('REDIS_POOL_SIZE');
     expect(one(again, 'ConfigMap').data).not.toHaveProperty('REDIS_URL');
+  });
+});
+
+describe('issue 26: migrations as a Job, the connection budget, the optional components', () => {
+  for (const db of ['postgres', 'mysql'] as const) {
+    it(`${db}: (maxReplicas + maxSurge) x DB_MAX_OPEN_CONNS + the Job's stays within max_connections, in base, dev and prod`, async () => {
+      const dir = await generate(['--db', db]);
+      const server = DB_SERVERS[db];
+      for (const layer of ['base', 'overlays/dev', 'overlays/prod']) {
+        const objs = validated(join(dir, 'deploy/k8s', layer), `${db} ${layer} budget`).objects;
+        const cm = one(objs, 'ConfigMap').data!;
+        const deploy = one(objs, 'Deployment', 'svc');
+        const jobEnv = one(objs, 'Job', 'svc-migrate').spec.template.spec.containers[0].env as any[];
+        const perPod = Number(cm.DB_MAX_OPEN_CONNS);
+        const maxPods = one(objs, 'HorizontalPodAutoscaler').spec.maxReplicas + deploy.spec.strategy.rollingUpdate.maxSurge;
+        const jobConns = Number(jobEnv.find((e) => e.name === 'DB_MAX_OPEN_CONNS').value);
+        expect(maxPods * perPod + jobConns, layer).toBeLessThanOrEqual(server.maxConnections - server.reserved);
+        expect(Number(cm.DB_MAX_IDLE_CONNS)).toBeLessThanOrEqual(perPod);
+        // Not needlessly low where the autoscaler may reach maxReplicas 10 (dev's 2 leave room to spare).
+        if (layer !== 'overlays/dev') expect(maxPods * (perPod + 1) + jobConns, layer).toBeGreaterThan(server.maxConnections - server.reserved);
+      }
+      expect(connectionBudget('postgres')).toMatchObject({ perPod: 8, maxPods: 11, total: 90 });
+      // The arithmetic is written out where the values are.
+      const env = readFileSync(join(dir, 'deploy/k8s/base/config.env'), 'utf8');
+      expect(env).toMatch(/connection budget/);
+      expect(env).toContain(`within\n#                  ${server.server}'s default max_connections ${server.maxConnections}`);
+    });
+  }
+
+  it('postgres: the Job runs "migrate up" with its own Secret, outside the Service; the pods do not migrate; the startup window covers it', async () => {
+    const dir = await generate(['--db', 'postgres']);
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'migrate job').objects;
+    const job = one(prod, 'Job', 'svc-migrate');
+    const deploy = one(prod, 'Deployment', 'svc');
+    const jobPod = job.spec.template;
+    const [c] = jobPod.spec.containers;
+    expect(c.args).toEqual(['migrate', 'up']);
+    expect(c.image).toBe(deploy.spec.template.spec.containers[0].image); // the same release
+    expect(c.envFrom).toEqual(deploy.spec.template.spec.containers[0].envFrom); // the same settings
+    expect(c.env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'svc-migrate-secrets', key: 'DATABASE_URL' });
+    expect(deploy.spec.template.spec.containers[0].env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name).toBe('svc-secrets');
+    expect(jobPod.spec.restartPolicy).toBe('Never');
+    // The Service and the PDB never select the Job's pod.
+    const selects = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
+    expect(selects(one(prod, 'Service').spec.selector, jobPod.metadata.labels)).toBe(false);
+    expect(selects(one(prod, 'PodDisruptionBudget').spec.selector.matchLabels, jobPod.metadata.labels)).toBe(false);
+    // Its own policy: nothing in, DNS and the database out.
+    const policy = one(prod, 'NetworkPolicy', 'svc-migrate');
+    expect(selects(policy.spec.podSelector.matchLabels, jobPod.metadata.labels)).toBe(true);
+    expect(policy.spec.ingress ?? []).toEqual([]);
+    expect(policy.spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort()).toEqual([53, 53, 5432].sort());
+    // The service does not migrate at start; the startup window adds the Job's time.
+    const cm = one(prod, 'ConfigMap').data!;
+    expect(cm.MIGRATE_ON_START).toBe('false');
+    const probe = deploy.spec.template.spec.containers[0].startupProbe;
+    expect(probe.periodSeconds * probe.failureThreshold).toBeGreaterThanOrEqual(60 + 120);
+    // Why a Job and how to run it, in the manifest and the README.
+    const manifest = readFileSync(join(dir, 'deploy/k8s/base/migrate-job.yaml'), 'utf8');
+    expect(manifest).toMatch(/A Job rather than an init container/);
+    expect(manifest).toContain('kubectl delete job svc-migrate --ignore-not-found');
+    for (const doc of ['README.md', 'deploy/k8s/overlays/prod/kustomization.yaml']) {
+      expect(readFileSync(join(dir, doc), 'utf8'), doc).toContain("kubectl create secret generic svc-migrate-secrets --from-literal=DATABASE_URL='");
+    }
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/init container/);
+    // compose and make run keep migrating at start.
+    expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).not.toContain('MIGRATE_ON_START');
+    expect(readFileSync(join(dir, '.env.example'), 'utf8')).toMatch(/^MIGRATE_ON_START=true$/m);
+  });
+
+  it('sqlite: no Job (one pod, a ReadWriteOnce volume), MIGRATE_ON_START left true', async () => {
+    const dir = await generate([]);
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'sqlite no job').objects;
+    expect(prod.some((o) => o.kind === 'Job')).toBe(false);
+    expect(one(prod, 'ConfigMap').data!.MIGRATE_ON_START).toBe('true');
+  });
+
+  it('the Prometheus Operator and OTLP components: PodMonitor labelling service, the same rules as alerts.yml, the collector reachable', async () => {
+    const dir = await generate(['--db', 'postgres', '--redis']);
+    const before = one(build(join(dir, 'deploy/k8s/overlays/prod')).objects, 'NetworkPolicy', 'svc');
+    withComponents(dir, ['prometheus-operator', 'otlp']);
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'prod with both components').objects;
+    const monitor = one(prod, 'PodMonitor', 'svc');
+    expect(monitor.spec.selector.matchLabels).toEqual(one(prod, 'Deployment').spec.selector.matchLabels);
+    const [endpoint] = monitor.spec.podMetricsEndpoints;
+    expect(endpoint.port).toBe('metrics');
+    expect(one(prod, 'Deployment').spec.template.spec.containers[0].ports.map((p: any) => p.name)).toContain('metrics');
+    expect(endpoint.relabelings).toContainEqual({ sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], targetLabel: 'service' });
+    // The rules the PrometheusRule carries are alerts.yml's, which select that label.
+    const rules = parseAllDocuments(readFileSync(join(dir, 'deploy/prometheus/alerts.yml'), 'utf8'))[0]!.toJS();
+    expect(one(prod, 'PrometheusRule', 'svc').spec.groups).toEqual(rules.groups);
+    for (const r of rules.groups[0].rules) {
+      expect(r.expr).toContain('service="svc"');
+      expect(r.expr).not.toContain('job=');
+    }
+    // OTLP: the endpoint in the settings, an egress rule to its port, nothing else changed.
+    expect(one(prod, 'ConfigMap').data!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.monitoring.svc:4318');
+    const policy = one(prod, 'NetworkPolicy', 'svc');
+    expect(policy.spec.egress.slice(0, -1)).toEqual(before.spec.egress);
+    expect(policy.spec.egress.at(-1).ports).toEqual([{ protocol: 'TCP', port: 4318 }]);
+    // Without them (the default), neither is built.
+    expect(build(join(dir, 'deploy/k8s/base')).objects.some((o) => o.kind === 'PodMonitor' || o.kind === 'PrometheusRule')).toBe(false);
+  });
+});
+
+describe('update of a service generated before issue 26', () => {
+  it('moves the overlays to the new layout (no replicas under the HPA) and keeps an edit of the prod overlay', async () => {
+    // The generator as it was (the commit issue 26 started from), built from this repository's history.
+    const PRE_ISSUE_26 = 'cc4fe59';
+    const old = tempDir('cga-old-generator-');
+    const archive = spawnSync('sh', ['-c', `git -C '${ROOT}' archive ${PRE_ISSUE_26} | tar -x -C '${old}'`], { encoding: 'utf8' });
+    expect(archive.status, archive.stderr).toBe(0);
+    symlinkSync(join(ROOT, 'node_modules'), join(old, 'node_modules'));
+    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.mjs'], { cwd: old, encoding: 'utf8', env: cleanEnv() });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    const cwd = tempDir('cga-k8s-old-');
+    const gen = spawnSync(process.execPath, [join(old, 'dist/cli.js'), 'svc', '--db', 'postgres', '--yes', '--no-verify'], { cwd, encoding: 'utf8', env: cleanEnv() });
+    expect(gen.status, gen.stdout + gen.stderr).toBe(0);
+    const dir = join(cwd, 'svc');
+    const overlay = join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml');
+    const before = readFileSync(overlay, 'utf8');
+    expect(before).toMatch(/^replicas:\n  - name: svc\n    count: 3$/m); // the old layout
+    expect(one(build(join(dir, 'deploy/k8s/overlays/prod')).objects, 'Deployment').spec.replicas).toBe(3);
+    // The platform team's edits: more memory, and a note.
+    writeFileSync(overlay, before.replace('memory: 1Gi', 'memory: 2Gi').replace('resources:\n', '# ops: 2Gi since the November load test\nresources:\n'));
+
+    const r = await runCli(['update', '--no-verify'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/merge\s+deploy\/k8s\/overlays\/prod\/kustomization\.yaml/);
+    const after = readFileSync(overlay, 'utf8');
+    expect(after).not.toMatch(/^replicas:/m);
+    expect(after).toContain('# ops: 2Gi since the November load test\n');
+    expect(after).toContain('memory: 2Gi');
+    expect(after).not.toMatch(/<<<<<<<|>>>>>>>/);
+    const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), 'old service after update').objects;
+    const deploy = one(prod, 'Deployment');
+    expect(deploy.spec).not.toHaveProperty('replicas');
+    expect(deploy.spec.template.spec.containers[0].resources.limits.memory).toBe('2Gi');
+    expect(one(prod, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+    // The rest of the new layout came with it.
+    expect(one(prod, 'Job', 'svc-migrate').spec.template.spec.containers[0].args).toEqual(['migrate', 'up']);
+    expect(one(prod, 'ConfigMap').data!.MIGRATE_ON_START).toBe('false');
+    // And a second update has nothing left to do.
+    const check = await runCli(['update', '--check'], { cwd: dir });
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 });

@@ -13,7 +13,7 @@
  * - With the collector down, requests succeed at normal latency and the
  *   export failure is logged once.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,8 @@ describe('metrics scraped by a real Prometheus', () => {
     if (prometheusProblem) throw new Error(prometheusProblem);
     metricsPort = await freePort();
     svc = await start({ METRICS_ADDR: `127.0.0.1:${metricsPort}` });
-    prom = await startPrometheus(JOB, `127.0.0.1:${metricsPort}`, [join(dir, 'deploy/prometheus/alerts.yml')]);
+    // The label the generated prometheus.yml and PodMonitor set, which the rules and the dashboard select on.
+    prom = await startPrometheus(JOB, `127.0.0.1:${metricsPort}`, [join(dir, 'deploy/prometheus/alerts.yml')], { service: JOB });
   });
   afterAll(async () => {
     await prom?.stop();
@@ -127,7 +128,8 @@ describe('metrics scraped by a real Prometheus', () => {
     await sleep(3000);
     const empty: string[] = [];
     for (const expr of exprs) {
-      const promql = expr.replaceAll('$job', JOB).replaceAll('$__rate_interval', '1m');
+      // As Grafana would send them: the service, every namespace and pod ("All" is ".*").
+      const promql = expr.replaceAll('$service', JOB).replaceAll('$namespace', '.*').replaceAll('$pod', '.*').replaceAll('$__rate_interval', '1m');
       const result = await prom.waitFor(promql, (r) => r.length > 0, 10_000).catch(() => []);
       if (result.length === 0) empty.push(expr);
     }
@@ -138,62 +140,30 @@ describe('metrics scraped by a real Prometheus', () => {
     const checked = await run(PROMTOOL, ['check', 'rules', join(dir, 'deploy/prometheus/alerts.yml')], { cwd: dir });
     expect(checked.code, checked.stdout + checked.stderr).toBe(0);
     expect(checked.stdout).toContain('SUCCESS: 3 rules found');
-    // And each fires when it should: promtool's rule unit tests on made-up series.
-    const series = (labels: string, values: string) => `      - series: '${labels}'\n        values: '${values}'`;
-    const req = (extra: string) => `http_server_request_duration_seconds${extra}`;
-    const ping = 'job="svc",instance="a",http_request_method="GET",http_route="/api/v1/ping"';
-    const unitTests = join(tempDir('cga-promtool-'), 'alerts_test.yml');
-    writeFileSync(unitTests, [
-      'rule_files:',
-      `  - ${JSON.stringify(join(dir, 'deploy/prometheus/alerts.yml'))}`,
-      'evaluation_interval: 1m',
-      'tests:',
-      // 10% of requests fail, all of them take between 1 and 2.5 s.
-      '  - interval: 1m',
-      '    input_series:',
-      series(`${req('_count')}{${ping},http_response_status_code="200"}`, '0+90x30'),
-      series(`${req('_count')}{${ping},http_response_status_code="500"}`, '0+10x30'),
-      series(`${req('_bucket')}{job="svc",instance="a",le="1"}`, '0x30'),
-      series(`${req('_bucket')}{job="svc",instance="a",le="2.5"}`, '0+100x30'),
-      series(`${req('_bucket')}{job="svc",instance="a",le="+Inf"}`, '0+100x30'),
-      series('up{job="svc",instance="a"}', '1x5 0x10'),
-      '    alert_rule_test:',
-      '      - eval_time: 20m',
-      '        alertname: SvcHighErrorRatio',
-      '        exp_alerts:',
-      '          - exp_labels: { severity: page }',
-      '            exp_annotations:',
-      '              summary: "svc: more than 5% of requests fail with a 5xx"',
-      '              description: "10% of requests answered with a 5xx over the last 5 minutes."',
-      '      - eval_time: 20m',
-      '        alertname: SvcHighLatencyP99',
-      '        exp_alerts:',
-      '          - exp_labels: { severity: ticket }',
-      '            exp_annotations:',
-      '              summary: "svc: p99 latency above 1s"',
-      '              description: "p99 request duration is 2.485s over the last 5 minutes."',
-      '      - eval_time: 9m',
-      '        alertname: SvcDown',
-      '        exp_alerts:',
-      '          - exp_labels: { severity: page, job: svc, instance: a }',
-      '            exp_annotations:',
-      '              summary: "svc is down"',
-      '              description: "No successful scrape of svc\'s /metrics for 2 minutes."',
-      '      - eval_time: 4m',
-      '        alertname: SvcDown',
-      '        exp_alerts: []',
-      '',
-    ].join('\n'));
-    const unit = await run(PROMTOOL, ['test', 'rules', unitTests], { cwd: dir });
+    // And each fires when it should, and stays silent while only the probes
+    // fail: the generated promtool unit tests (issue 26), which fail once the
+    // probes count in the ratio and the latency.
+    const unit = await run(PROMTOOL, ['test', 'rules', join(dir, 'deploy/prometheus/alerts_test.yml')], { cwd: dir });
     expect(unit.code, unit.stdout + unit.stderr).toBe(0);
+    const tests = readFileSync(join(dir, 'deploy/prometheus/alerts_test.yml'), 'utf8');
+    for (const name of ['SvcHighErrorRatio', 'SvcHighLatencyP99', 'SvcDown']) expect(tests).toMatch(new RegExp(`alertname: ${name}\\n\\s+exp_alerts:\\n\\s+- exp_labels`));
+    const mutated = join(tempDir('cga-promtool-'), 'prometheus');
+    mkdirSync(mutated);
+    writeFileSync(join(mutated, 'alerts_test.yml'), tests);
+    const rules = readFileSync(join(dir, 'deploy/prometheus/alerts.yml'), 'utf8');
+    expect(rules).not.toContain('job=');
+    writeFileSync(join(mutated, 'alerts.yml'), rules.replaceAll(', http_route!~"/healthz|/readyz"', ''));
+    const probesCounted = await run(PROMTOOL, ['test', 'rules', join(mutated, 'alerts_test.yml')], { cwd: mutated });
+    expect(probesCounted.code).not.toBe(0);
+    expect(probesCounted.stdout + probesCounted.stderr).toMatch(/alertname: SvcHighErrorRatio, time: 20m,\s+exp:\[\],/);
     const res = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; query: string }[] }[] } };
-    const rules = res.data.groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.name).sort()).toEqual(['SvcDown', 'SvcHighErrorRatio', 'SvcHighLatencyP99']);
+    const loaded = res.data.groups.flatMap((g) => g.rules);
+    expect(loaded.map((r) => r.name).sort()).toEqual(['SvcDown', 'SvcHighErrorRatio', 'SvcHighLatencyP99']);
     // Evaluated without error; the service is up, so SvcDown is not firing.
     await prom.waitFor(`up{job="${JOB}"}`, (r) => r[0]?.value[1] === '1');
     await sleep(1500); // an evaluation after the first scrape
     expect(await prom.query('ALERTS{alertname="SvcDown"}')).toEqual([]);
-    for (const r of rules) expect(r.health, `${r.name}: ${r.query}`).not.toBe('err');
+    for (const r of loaded) expect(r.health, `${r.name}: ${r.query}`).not.toBe('err');
   });
 });
 

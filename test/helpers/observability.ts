@@ -30,9 +30,11 @@ export interface Prometheus {
 
 /**
  * Starts Prometheus on a free port with a temp storage dir, scraping
- * target (host:port) every second as job, with rule files (copied paths).
+ * target (host:port) every second as job, with rule files (copied paths)
+ * and, if given, labels added to the target (as the generated scrape configs
+ * add service="<name>").
  */
-export async function startPrometheus(job: string, target: string, ruleFiles: string[] = []): Promise<Prometheus> {
+export async function startPrometheus(job: string, target: string, ruleFiles: string[] = [], labels: Record<string, string> = {}): Promise<Prometheus> {
   const dir = tempDir('cga-prom-');
   const port = await freePort();
   const config = [
@@ -44,6 +46,7 @@ export async function startPrometheus(job: string, target: string, ruleFiles: st
     `  - job_name: ${JSON.stringify(job)}`,
     '    static_configs:',
     `      - targets: [${JSON.stringify(target)}]`,
+    ...(Object.keys(labels).length ? [`        labels: ${JSON.stringify(labels)}`] : []),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { LIMITS } from '../../src/features/core.js';
-import { COMPOSE_IMAGES, FINAL_IMAGES } from '../../src/features/docker.js';
+import { COMPOSE_IMAGES, FINAL_IMAGES, IMAGE_DIGESTS, pinnedImage } from '../../src/features/docker.js';
 import { seconds } from '../../src/duration.js';
 import { proxyLimits } from '../../src/features/nginx.js';
 import { plan, requiredGo } from '../../src/plan.js';
@@ -59,7 +59,7 @@ describe('docker and nginx features', () => {
             expect(Object.keys(compose.services).sort(), `${db} ${redis} ${nginx}`).toEqual(
               ['app', ...(nginx ? ['nginx'] : []), ...(db === 'mysql' || db === 'postgres' ? ['db'] : []), ...(redis ? ['redis'] : []), 'prometheus'].sort(),
             );
-            expect(file(p, 'Dockerfile')).toContain(`FROM ${FINAL_IMAGES[dockerBase]}\n`);
+            expect(file(p, 'Dockerfile')).toContain(`FROM ${pinnedImage(FINAL_IMAGES[dockerBase]).ref.replace(/^scratch@.*/, 'scratch')}\n`);
           }
         }
       }
@@ -93,6 +93,39 @@ describe('docker and nginx features', () => {
   it('pins the builder to the go directive of go.mod', async () => {
     const p = plan(await answers({ go: '1.27.3' }), templates);
     expect(file(p, 'go.mod')).toMatch(/^go 1\.27\.3$/m);
+    // No digest recorded for golang:1.27 (yet): the tag alone, and a comment says how to pin it.
     expect(file(p, 'Dockerfile')).toMatch(/^FROM --platform=\$BUILDPLATFORM golang:1\.27 AS builder$/m);
+    expect(file(p, 'Dockerfile')).toContain('docker buildx imagetools inspect golang:1.27');
+  });
+
+  // Issue 26, item 8: base images by digest, the tag kept in the reference and a comment.
+  it.each(['distroless', 'alpine', 'scratch'] as const)('%s: every base image of the Dockerfile is pinned by digest, its tag kept', async (dockerBase) => {
+    const text = file(plan(await answers({ dockerBase, go: '1.26.0' }), templates), 'Dockerfile')!;
+    const froms = [...text.matchAll(/^FROM (?:--platform=\S+ )?(\S+)/gm)].map((m) => m[1]!);
+    expect(froms).toHaveLength(2);
+    for (const ref of froms) {
+      if (ref === 'scratch') continue;
+      const m = /^([^@\s]+:[\w.-]+)@sha256:([0-9a-f]{64})$/.exec(ref);
+      expect(m, ref).not.toBeNull();
+      // The tag, in the comment just above the FROM.
+      const above = text.split('\n')[text.split('\n').findIndex((l) => l.includes(`FROM `) && l.includes(ref)) - 1]!;
+      expect(above, ref).toMatch(new RegExp(`^# ${m![1]!.replace(/[.]/g, '\\.')}\\b`));
+      expect(IMAGE_DIGESTS[m![1]!]).toBe(`sha256:${m![2]}`);
+    }
+    expect(text).not.toContain('no digest recorded');
+  });
+
+  it('stamps the version with -ldflags -X (Dockerfile from VERSION, Makefile from git describe); /app/data only for SQLite', async () => {
+    for (const db of ['sqlite', 'postgres', 'none'] as const) {
+      const p = plan(await answers({ db }), templates);
+      const docker = file(p, 'Dockerfile')!;
+      expect(docker).toMatch(/^ARG VERSION=dev$/m);
+      expect(docker).toContain('-ldflags="-s -w -X main.version=$VERSION"');
+      expect(docker.includes('/app/data'), db).toBe(db === 'sqlite');
+      expect(docker.includes('/rootfs/data'), db).toBe(db === 'sqlite');
+      expect(file(p, 'Makefile')).toMatch(/^VERSION +\?= \$\(shell git describe --tags --always --dirty 2>\/dev\/null \|\| echo dev\)$/m);
+      expect(file(p, 'Makefile')).toMatch(/^LDFLAGS +:= -s -w -X main\.version=\$\(VERSION\)$/m);
+      expect(file(p, 'cmd/server/run.go')).toContain('var version = "dev"');
+    }
   });
 });

@@ -67,14 +67,39 @@ describe('metrics port', () => {
 });
 
 describe('dashboard', () => {
-  it('queries only the metric names the service exports, scoped to $job', async () => {
+  it('queries only the metric names the service exports, scoped to $service, $namespace and $pod', async () => {
     const exported = /^(http_server_request_duration_seconds_(count|bucket)|http_server_active_requests|outbound_circuit_breaker_state|go_sql_\w+|redis_pool_\w+|go_goroutines|go_gc_duration_seconds_count|go_memstats_heap_alloc_bytes|process_resident_memory_bytes)$/;
     for (const panel of dashboardPanels(await answers({ db: 'postgres', redis: true }))) {
       for (const { expr } of panel.targets) {
-        const names = [...expr.matchAll(/([a-z_]+)\{job="\$job"/g)].map((m) => m[1]!);
+        const names = [...expr.matchAll(/([a-z_]+)\{service="\$service", namespace=~"\$namespace", pod=~"\$pod"/g)].map((m) => m[1]!);
         expect(names.length, expr).toBeGreaterThan(0);
         for (const name of names) expect(name, expr).toMatch(exported);
       }
     }
+  });
+});
+
+describe('dashboard on Kubernetes (issue 26)', () => {
+  it('has service, namespace and pod variables, selects no job, and shows 4xx apart from 5xx, probes aside', async () => {
+    const a = await answers({ db: 'postgres', module: 'example.com/orders-api' });
+    const p = plan(a, templates);
+    const dashboard = JSON.parse(p.files.find((f) => f.path === 'deploy/grafana/dashboard.json')!.content);
+    const vars = Object.fromEntries(dashboard.templating.list.map((v: any) => [v.name, v]));
+    expect(Object.keys(vars)).toEqual(['datasource', 'service', 'namespace', 'pod']);
+    expect(vars.service.current.value).toBe('orders-api');
+    for (const v of [vars.namespace, vars.pod]) expect(v).toMatchObject({ type: 'query', includeAll: true, multi: true, allValue: '.*' });
+    expect(vars.pod.query.query).toBe('label_values(up{service="$service", namespace=~"$namespace"}, pod)');
+    const panels = dashboardPanels(a);
+    const exprs = panels.flatMap((x) => x.targets.map((t) => t.expr));
+    for (const e of exprs) expect(e).not.toContain('job=');
+    const client = panels.find((x) => x.title.startsWith('Client errors (4xx)'))!;
+    const server = panels.find((x) => x.title.startsWith('Server errors (5xx)'))!;
+    expect(client.targets[0]!.expr).toContain('http_response_status_code=~"4.."');
+    expect(client.targets[0]!.expr).not.toContain('5..');
+    expect(server.targets[0]!.expr).toContain('http_response_status_code=~"5.."');
+    expect(server.targets[0]!.expr).toContain('http_route!~"/healthz|/readyz"');
+    // The alert rules select the same label, which the compose scrape config sets.
+    expect(p.files.find((f) => f.path === 'deploy/prometheus/prometheus.yml')!.content).toMatch(/labels:\n\s+service: orders-api\n/);
+    expect(p.files.find((f) => f.path === 'deploy/prometheus/alerts.yml')!.content).toContain('up{service="orders-api"}');
   });
 });

@@ -23,6 +23,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -40,10 +41,16 @@ var known = map[string]func() any{
 	"v1/ServiceAccount":                      func() any { return &corev1.ServiceAccount{} },
 	"v1/PersistentVolumeClaim":               func() any { return &corev1.PersistentVolumeClaim{} },
 	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
+	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
 	"autoscaling/v2/HorizontalPodAutoscaler": func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
 	"policy/v1/PodDisruptionBudget":          func() any { return &policyv1.PodDisruptionBudget{} },
 	"networking.k8s.io/v1/NetworkPolicy":     func() any { return &networkingv1.NetworkPolicy{} },
 	"networking.k8s.io/v1/Ingress":           func() any { return &networkingv1.Ingress{} },
+	// The Prometheus Operator's resources (components/prometheus-operator):
+	// their fields are checked by kubeconform against the operator's CRD
+	// schemas; here their names and labels.
+	"monitoring.coreos.com/v1/PodMonitor":     func() any { return &metav1.PartialObjectMetadata{} },
+	"monitoring.coreos.com/v1/PrometheusRule": func() any { return &metav1.PartialObjectMetadata{} },
 }
 
 type summary struct {
@@ -53,6 +60,13 @@ type summary struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "schemas" {
+		if err := writeSchemas(os.Args[2], os.Args[3], os.Args[4:]); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		return
+	}
 	in, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		fmt.Println(err)
@@ -93,7 +107,11 @@ func check(in []byte) (summary, []string) {
 			continue
 		}
 		obj := newObj()
-		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
+		decode := yaml.UnmarshalStrict
+		if _, partial := obj.(*metav1.PartialObjectMetadata); partial {
+			decode = yaml.Unmarshal
+		}
+		if err := decode(doc, obj); err != nil {
 			fail("document %d (%s): %v", i, head.Kind, err)
 			continue
 		}
@@ -128,6 +146,13 @@ func check(in []byte) (summary, []string) {
 					}
 				}
 			}
+			for _, r := range evaluator.EvaluatePod(restricted, &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec) {
+				if !r.Allowed {
+					fail("%s: pod security restricted: %s: %s", where, r.ForbiddenReason, r.ForbiddenDetail)
+				}
+			}
+		case *batchv1.Job:
+			s.Pods++
 			for _, r := range evaluator.EvaluatePod(restricted, &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec) {
 				if !r.Allowed {
 					fail("%s: pod security restricted: %s: %s", where, r.ForbiddenReason, r.ForbiddenDetail)

@@ -38,6 +38,11 @@ func (s *State) Phase() Phase { return Phase(s.phase.Load()) }
 type Check struct {
 	Name string
 	Ping func(ctx context.Context) error
+	// Degradable: while it fails, /readyz stays 200 and lists it under
+	// "degraded", and only the routes that use it answer 503. For a shared
+	// dependency (a cache) whose outage would otherwise take every instance
+	// out of the Service at once, although most routes still work.
+	Degradable bool
 }
 
 // checkTimeout bounds each readiness check, so an unreachable dependency
@@ -46,15 +51,19 @@ const checkTimeout = 2 * time.Second
 
 // healthz is liveness: the process serves HTTP, from the moment its port
 // is bound. It never looks at dependencies, so an outage elsewhere does
-// not get the service restarted.
-func healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+// not get the service restarted. It names the build (version, stamped by
+// the Dockerfile and the Makefile with -ldflags -X).
+func healthz(version string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": version})
+	}
 }
 
-// readyz is readiness: 200 only when the service is ready and every
-// dependency answers. A 503 names the phase ("starting", "draining") or
-// the dependencies that are down; why they are down goes to the log, not
-// to the caller.
+// readyz is readiness: 200 when the service is ready and every required
+// dependency answers; degradable ones that fail are listed under
+// "degraded" with a 200 still. A 503 names the phase ("starting",
+// "draining") or the required dependencies that are down; why they are
+// down goes to the log, not to the caller.
 func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		switch state.Phase() {
@@ -65,18 +74,29 @@ func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
 			return
 		}
-		if down := failingChecks(c, checks, logger); len(down) > 0 {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "down": down})
-			return
+		var down, degraded []string
+		for _, check := range failingChecks(c, checks, logger) {
+			if check.Degradable {
+				degraded = append(degraded, check.Name)
+			} else {
+				down = append(down, check.Name)
+			}
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		code, body := http.StatusOK, gin.H{"status": "ready"}
+		if len(degraded) > 0 {
+			body = gin.H{"status": "degraded", "degraded": degraded}
+		}
+		if len(down) > 0 {
+			code, body["status"], body["down"] = http.StatusServiceUnavailable, "unavailable", down
+		}
+		c.JSON(code, body)
 	}
 }
 
 // failingChecks runs every check at once, each with a timeout of its own,
 // so one dependency that hangs cannot use up the time of the others. It
-// returns the names of the failed ones, in order, and logs their errors.
-func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []string {
+// returns the failed ones, in order, and logs their errors.
+func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []Check {
 	errs := make([]error, len(checks))
 	var wg sync.WaitGroup
 	for i, check := range checks {
@@ -87,10 +107,10 @@ func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []s
 		})
 	}
 	wg.Wait()
-	var down []string
+	var down []Check
 	for i, err := range errs {
 		if err != nil {
-			down = append(down, checks[i].Name)
+			down = append(down, checks[i])
 			logger.WarnContext(ctx, "readiness check failed", "check", checks[i].Name, "error", err.Error())
 		}
 	}
