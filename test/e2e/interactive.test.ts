@@ -14,6 +14,7 @@ const answers: [string, string][] = [
   ['Database', '\x1b[B\r'], // sqlite -> mysql
   ['Add a Redis client?', 'y\r'],
   ['Generate an nginx config?', 'n\r'],
+  ['Serve a documentation page of the API', 'n\r'],
   ['Docker base image', '\x1b[B\r'], // distroless -> alpine
   ['Serve pprof on a localhost-only port?', '\r'],
   ['pprof port', '7070\r'],
@@ -67,6 +68,7 @@ describe('interactive prompts in a terminal', () => {
       db: 'mysql',
       redis: true,
       nginx: false,
+      apiDocs: false,
       dockerBase: 'alpine',
       pprof: true,
       pprofPort: 7070,

@@ -14,6 +14,7 @@ describe('plopfile.ts', () => {
       db: 'postgres',
       redis: 'true',
       nginx: 'false',
+      apiDocs: 'false',
       dockerBase: 'scratch',
       pprof: 'true',
       pprofPort: '6070',
@@ -21,6 +22,7 @@ describe('plopfile.ts', () => {
       metrics: 'true',
       metricsPort: '9200',
       k8s: 'true',
+      ci: 'none',
     };
     const bypass = Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
     // The loader flag is what this repo's .npmrc gives `npx plop`.
