@@ -602,11 +602,20 @@ async function freeze(proc: ChildProcess): Promise<void> {
 }
 
 describe('faults: a store that stops answering (SIGSTOP) instead of going away', () => {
-  /** Each store call of a request is bounded (3s), /readyz too (2s): 503s, not hangs. */
-  async function expectBounded(svc: Service, path: string, init: RequestInit | undefined, error: string, down: string) {
+  /**
+   * Each store call of a request is bounded (3s), /readyz too (2s): 503s, not
+   * hangs. The database is required (/readyz 503, "down"); Redis is degradable
+   * by default (/readyz 200, "degraded"), so the instance stays in rotation.
+   */
+  async function expectBounded(svc: Service, path: string, init: RequestInit | undefined, error: string, store: 'database' | 'redis') {
     const ready = await timed(`${svc.url}/readyz`);
-    expect(ready.res.status).toBe(503);
-    expect((await json(ready.res)).down).toEqual([down]);
+    if (store === 'redis') {
+      expect(ready.res.status).toBe(200);
+      expect(await json(ready.res)).toEqual({ status: 'degraded', degraded: ['redis'] });
+    } else {
+      expect(ready.res.status).toBe(503);
+      expect((await json(ready.res)).down).toEqual([store]);
+    }
     expect(ready.ms).toBeLessThan(4_000);
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
     const { res, ms } = await timed(`${svc.url}${path}`, init);
@@ -627,7 +636,7 @@ describe('faults: a store that stops answering (SIGSTOP) instead of going away',
       await freeze(redis.proc!);
       await expectBounded(svc, '/api/v1/counters/hang', { method: 'POST' }, 'redis unavailable', 'redis');
       redis.proc!.kill('SIGCONT');
-      await until('readyz 200 after Redis answers again', async () => ((await fetch(`${svc.url}/readyz`)).status === 200 ? true : undefined));
+      await until('readyz no longer degraded after Redis answers again', async () => ((await json(await fetch(`${svc.url}/readyz`))).status === 'ready' ? true : undefined));
       expect((await fetch(counter)).status).toBe(200);
     } finally {
       redis.proc?.kill('SIGCONT');

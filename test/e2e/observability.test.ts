@@ -239,7 +239,9 @@ describe('traces over a real OTLP/HTTP exchange', () => {
     const sent = upstreamSaw.at(-1)!;
     expect(sent.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     const clientSpanId = String(sent.traceparent).split('-')[2];
-    const spans = await waitForSpans((s) => s.some((x) => x.spanId === clientSpanId), 'the outbound client span');
+    // The client span ends before the server span, and can be exported in an earlier batch: wait for both.
+    const parentOf = (s: ReturnType<Receiver['spans']>) => s.find((x) => x.spanId === clientSpanId)?.parentSpanId;
+    const spans = await waitForSpans((s) => s.some((x) => x.spanId === parentOf(s)), 'the outbound client span and its server span');
     const client = spans.find((s) => s.spanId === clientSpanId)!;
     expect(client.kind).toBe('SPAN_KIND_CLIENT');
     const server = spans.find((s) => s.spanId === client.parentSpanId)!;

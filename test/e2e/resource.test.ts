@@ -471,13 +471,13 @@ describe('a failed verification', () => {
   it('leaves the project exactly as it was', { timeout: LONG }, async () => {
     const dir = await copyOf([]);
     // A name the shared crud.go declares: the copy fails go vet / go build.
-    writeFileSync(join(dir, 'internal/server/mine.go'), 'package server\n\n// bindJSON is the user\'s own.\nfunc bindJSON() {}\n');
+    writeFileSync(join(dir, 'internal/server/mine.go'), 'package server\n\n// decodeBody is the user\'s own.\nfunc decodeBody() {}\n');
     const before = snapshot(dir);
     const r = await runCli(ADD_ORDERS, { cwd: dir });
     expect(r.code, output(r)).not.toBe(0);
     expect(r.code, output(r)).not.toBe(null);
     expect(reason(r)).toMatch(/^create-gin-app: .*nothing was written/);
-    expect(r.stdout + r.stderr).toMatch(/bindJSON/);
+    expect(r.stdout + r.stderr).toMatch(/decodeBody/);
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(dirname(dir))).toEqual(['svc']);
     expect(JSON.parse(read(dir, 'gin-app.json')).resources ?? []).toEqual([]);
