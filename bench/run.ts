@@ -6,8 +6,8 @@
  *
  * Knobs (environment): BENCH_SCAFFOLD_RUNS (default 20), BENCH_VERIFY_RUNS (5),
  * BENCH_WRK_ROUNDS (5), BENCH_WRK_SECONDS (10), BENCH_COLD_RUNS (2),
- * BENCH_COLD_DB (sqlite,none), BENCH_CHAIN_COUNT (5), BENCH_ONLY (comma-separated
- * subset of scaffold,footprint,verify,cold,chain,service), BENCH_PIN=0 (a diagnostic:
+ * BENCH_COLD_DB (sqlite,none), BENCH_CHAIN_COUNT (5), BENCH_DEVLOOP_EDITS (5), BENCH_ONLY (comma-separated
+ * subset of scaffold,footprint,verify,cold,chain,devloop,service), BENCH_PIN=0 (a diagnostic:
  * servers and wrk share all CPUs; results.json only). Every loop is bounded;
  * all traffic stays on 127.0.0.1.
  */
@@ -31,7 +31,8 @@ const WRK_SECONDS = num('BENCH_WRK_SECONDS', 10);
 const COLD_RUNS = num('BENCH_COLD_RUNS', 2);
 const COLD_DBS = (process.env.BENCH_COLD_DB ?? 'sqlite,none').split(',');
 const CHAIN_COUNT = num('BENCH_CHAIN_COUNT', 5);
-const SECTIONS = ['scaffold', 'footprint', 'verify', 'cold', 'chain', 'service'];
+const DEVLOOP_EDITS = num('BENCH_DEVLOOP_EDITS', 5);
+const SECTIONS = ['scaffold', 'footprint', 'verify', 'cold', 'chain', 'devloop', 'service'];
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(','));
 // Servers on CPU 0 and wrk on the others (taskset), so the load generator
 // does not compete with the server it measures. With both on the same two
@@ -728,6 +729,68 @@ function table(rows: string[][]): string {
   return [`| ${head!.join(' | ')} |`, `|${head!.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+// ----------------------------------------------------------------- devloop
+
+const DEVLOOP_TARGET_MS = 10_000;
+
+interface DevloopResult {
+  project: string;
+  editToServe: Stats;
+}
+
+/**
+ * make dev (air) in a default project: the time from writing an edited
+ * handler to the first response that carries the edit, BENCH_DEVLOOP_EDITS
+ * times, one edit at a time. The first start (air and the service built) is
+ * not counted. Issue 27's target: 10 s.
+ */
+async function devloop(): Promise<DevloopResult> {
+  const parent = freshDir('devloop');
+  sh(NODE, [CLI, 'svc', '--yes'], { cwd: parent });
+  const dir = join(parent, 'svc');
+  const port = await freePort();
+  const routes = join(dir, 'internal/server/routes.go');
+  const original = readFileSync(routes, 'utf8');
+  const pong = 'gin.H{"message": "pong"}';
+  if (!original.includes(pong)) throw new Error(`devloop: ${routes} has no ${pong}`);
+  // script(1): make, air and the service on a pseudo-terminal, as in a developer's shell.
+  const child = spawn('script', ['-qfec', 'make dev', '/dev/null'], {
+    cwd: dir,
+    env: env({ PORT: String(port), PPROF_ADDR: 'off', METRICS_ADDR: 'off', TERM: 'xterm' }),
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const url = `http://127.0.0.1:${port}/api/v1/ping`;
+  const served = async (text: string, ms: number) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(50)) {
+      try {
+        if ((await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text()).includes(text)) return true;
+      } catch {
+        // rebuilding: nothing listens
+      }
+    }
+    return false;
+  };
+  const times: number[] = [];
+  try {
+    if (!(await served('"pong"', 600_000))) throw new Error('devloop: make dev never served /ping');
+    for (let i = 1; i <= DEVLOOP_EDITS; i++) {
+      const answer = `pong, edit ${i}`;
+      const t0 = Date.now();
+      writeFileSync(routes, original.replace(pong, `gin.H{"message": "${answer}"}`));
+      if (!(await served(answer, 120_000))) throw new Error(`devloop: edit ${i} was not served within 120 s`);
+      times.push(Date.now() - t0);
+      log(`devloop: edit ${i} served after ${times.at(-1)} ms`);
+    }
+  } finally {
+    child.stdin.write('\x03'); // Ctrl-C
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  return { project: 'default options (SQLite)', editToServe: stats(times) };
+}
+
 interface Results {
   date: string;
   machine: string;
@@ -737,6 +800,7 @@ interface Results {
   verify?: VerifyResult;
   cold?: Record<string, ColdResult>;
   chain?: ChainResult;
+  devloop?: DevloopResult;
   service?: ServiceResult;
 }
 
@@ -864,6 +928,12 @@ function markdown(r: Results): string {
     targets.push([`allocations per request of the default chain <= ${CHAIN_ALLOC_BUDGET} (issue 29)`, String(allocs), yes(allocs <= CHAIN_ALLOC_BUDGET)]);
     targets.push(['in process: default chain against gin.Default() (reported, no target)', `${ratio(c.default!.nsPerOp.median, gin.nsPerOp.median).toFixed(2)}x the ns/op`, 'measured']);
   }
+  if (r.devloop) {
+    const d = r.devloop.editToServe;
+    out.push(`**Dev loop** (\`make dev\` under a pseudo-terminal, ${r.devloop.project}: an edited handler written, until a response carries the edit; ${d.n} edits): ${fmtS(d)}.`);
+    out.push('');
+    targets.push([`make dev: an edited handler served within ${DEVLOOP_TARGET_MS / 1000} s (issue 27)`, fmtS(d), yes(d.max <= DEVLOOP_TARGET_MS)]);
+  }
   if (r.service) {
     const s = r.service.targets;
     const names = Object.keys(s);
@@ -940,6 +1010,7 @@ async function main() {
   if (ONLY.has('verify')) results.verify = verifyBench();
   if (ONLY.has('cold')) results.cold = coldBench();
   if (ONLY.has('chain')) results.chain = chainBench();
+  if (ONLY.has('devloop')) results.devloop = await devloop();
   if (ONLY.has('service')) results.service = await service();
   results.load.end = loadavg();
   const md = markdown(results);
