@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { usageError } from './errors.js';
 import { command } from './options/flags.js';
-import { findOption, type Answers } from './options/schema.js';
+import { findOption, options, type Answers } from './options/schema.js';
 import { formatField, parseFields, parseResourceName, type Resource } from './resources/fields.js';
 import { compareVersions } from './version.js';
 
@@ -83,6 +83,9 @@ export function parseAnswersFile(text: string, currentVersion: string): ParsedAn
     } catch (err) {
       throw usageError(`${ANSWERS_FILE} answer ${key}=${JSON.stringify(value)} is no longer accepted: ${(err as Error).message}`);
     }
+  }
+  for (const spec of options) {
+    if (!(spec.key in stored) && spec.absent !== undefined) (stored as Record<string, unknown>)[spec.key] = spec.absent;
   }
   const resources = parseResources(file.resources);
   const files = file.files;

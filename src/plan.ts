@@ -44,7 +44,8 @@ export interface TemplateData extends Answers {
 
 export function templateData(answers: Answers, all: readonly Feature[], resources: Record<string, unknown>[] = []): TemplateData {
   const applying = all.filter((f) => f.applies(answers));
-  const goModules = applying.flatMap((f) => f.goModules ?? []).sort(byPath);
+  // Two features may need one module (x/time): go.mod requires it once.
+  const goModules = [...new Map(applying.flatMap((f) => f.goModules ?? []).map((m) => [m.path, m])).values()].sort(byPath);
   const data: TemplateData = { ...answers, goModules, resources };
   for (const f of all) data[f.name] = applying.includes(f);
   for (const f of applying) Object.assign(data, f.data?.(answers));

@@ -11,6 +11,8 @@ export const core: Feature = {
     { path: 'github.com/gin-gonic/gin', version: 'v1.12.0' },
     // Parses api/openapi.yaml (3.1) and validates requests against it.
     { path: 'github.com/getkin/kin-openapi', version: 'v0.153.0' },
+    // CORS_ALLOWED_ORIGINS. v1.7.7: v1.7.11 needs Go 1.26.10.
+    { path: 'github.com/gin-contrib/cors', version: 'v1.7.7' },
   ],
   data: (answers) => ({
     binary: binaryName(answers.module),

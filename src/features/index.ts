@@ -1,4 +1,5 @@
 import { apiDocs } from './apiDocs.js';
+import { authFeatures } from './auth.js';
 import { ci, devloop } from './ci.js';
 import { core } from './core.js';
 import { docker } from './docker.js';
@@ -10,4 +11,4 @@ import { ops, pprof, syslog } from './ops.js';
 import { storeFeatures } from './stores.js';
 
 /** Every feature, in rendering order. */
-export const features: readonly Feature[] = [core, apiDocs, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...observabilityFeatures, k8s, devloop, ci];
+export const features: readonly Feature[] = [core, apiDocs, docker, nginx, ops, pprof, syslog, ...storeFeatures, ...authFeatures, ...observabilityFeatures, k8s, devloop, ci];

@@ -26,6 +26,7 @@ export interface Answers {
   metricsPort: number;
   k8s: boolean;
   ci: Ci;
+  auth: Auth;
   go: string;
 }
 
@@ -35,6 +36,8 @@ export const DOCKER_BASES = ['distroless', 'alpine', 'scratch'] as const;
 export type DockerBase = (typeof DOCKER_BASES)[number];
 export const CI_PROVIDERS = ['github', 'none'] as const;
 export type Ci = (typeof CI_PROVIDERS)[number];
+export const AUTH_KINDS = ['jwt', 'apikey', 'none'] as const;
+export type Auth = (typeof AUTH_KINDS)[number];
 
 /** Facts about the surroundings that defaults are derived from. */
 export interface DefaultsContext {
@@ -73,6 +76,12 @@ export interface OptionSpec<K extends keyof Answers = keyof Answers> {
   when?(partial: Partial<Answers>): boolean;
   /** Default shown in --help. */
   helpDefault: string;
+  /**
+   * The value of a service generated before the option existed, when its
+   * gin-app.json lacks it: update keeps such a service as it was (an option
+   * without one gets today's default).
+   */
+  absent?: Answers[K];
   default(ctx: DefaultsContext, partial: Partial<Answers>): Answers[K];
   /** Normalises and validates one value, throwing a usage error with a one-line reason. */
   parse(raw: Raw): Answers[K];
@@ -292,6 +301,19 @@ export const options = [
       answers.ci === 'github' && ctx.monorepo
         ? '--ci github: GitHub reads workflows only from the repository root, not from a service inside a monorepo; use --ci none'
         : undefined,
+  }),
+  option({
+    key: 'auth',
+    flag: 'auth',
+    arg: '<kind>',
+    choices: AUTH_KINDS,
+    help: 'who may call the API: jwt (bearer tokens checked against a JWKS or OIDC issuer), apikey (X-API-Key, SHA-256 hashes in a file) or none; the document declares each route\'s scopes',
+    helpDefault: 'jwt (none for a service generated before the option)',
+    prompt: 'Authentication of the API',
+    default: () => 'jwt',
+    // An older service was anonymous: update must not lock its clients out.
+    absent: 'none',
+    parse: choice(AUTH_KINDS, 'auth'),
   }),
   // Last: its default and check depend on the features the answers above turn on.
   option({

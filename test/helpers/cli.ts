@@ -72,7 +72,17 @@ export function cleanEnv(overrides: Record<string, string | undefined> = {}): No
 }
 
 export function runCli(args: readonly string[], opts: RunOptions): Promise<RunResult> {
-  return run(process.execPath, [CLI, ...args], opts);
+  return run(process.execPath, [CLI, ...anonymous(args)], opts);
+}
+
+/**
+ * A service created by a test is anonymous (--auth none) unless the test
+ * names --auth: most tests drive the routes without credentials, and
+ * auth.test.ts and the matrix cover the jwt and apikey services.
+ */
+export function anonymous(args: readonly string[]): readonly string[] {
+  const named = args.some((a) => a.startsWith('--auth') || a.startsWith('auth=') || ['-h', '--help', '-v', '--version'].includes(a));
+  return named || args[0] === 'update' || args[0] === 'add' ? args : [...args, '--auth', 'none'];
 }
 
 const made: string[] = [];

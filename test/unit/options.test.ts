@@ -122,6 +122,7 @@ describe('resolving answers', () => {
       metricsPort: 9090,
       k8s: true,
       ci: 'github',
+      auth: 'jwt',
       go: '1.26.0',
     });
   });
