@@ -106,6 +106,8 @@ function kubeData(answers: Answers) {
     ...(answers.db === 'postgres' ? [{ store: 'PostgreSQL', port: STORE_PORTS.postgres }] : []),
     ...(answers.db === 'mysql' ? [{ store: 'MySQL', port: STORE_PORTS.mysql }] : []),
     ...(answers.redis ? [{ store: 'Redis', port: STORE_PORTS.redis }] : []),
+    // The JWKS (and the issuer's discovery document) that verify tokens.
+    ...(answers.auth === 'jwt' ? [{ store: 'the token issuer (HTTPS)', port: 443 }] : []),
   ];
   return {
     name,

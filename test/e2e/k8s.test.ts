@@ -321,8 +321,10 @@ describe('aligned with the answers', () => {
       // Set for Kubernetes: the port, the drain, SQLite's file; with a database server the
       // migration Job (MIGRATE_ON_START=false) and the connection budget.
       // Production serves no documentation page (API_DOCS=false; the document stays).
-      const k8sValues = ['PORT', 'DRAIN_DELAY', 'DATABASE_URL', 'MIGRATE_ON_START', 'DB_MAX_OPEN_CONNS', 'DB_MAX_IDLE_CONNS', 'API_DOCS'];
+      // and has a rate limit per client (RATE_LIMIT=600).
+      const k8sValues = ['PORT', 'DRAIN_DELAY', 'DATABASE_URL', 'MIGRATE_ON_START', 'DB_MAX_OPEN_CONNS', 'DB_MAX_IDLE_CONNS', 'API_DOCS', 'RATE_LIMIT'];
       expect(cm.API_DOCS).toBe('false');
+      expect(cm.RATE_LIMIT).toBe('600');
       for (const x of declared.filter((x) => !k8sValues.includes(x.env) && !x.secret)) {
         expect(cm[x.env], x.env).toBe(x.def);
       }
@@ -427,6 +429,31 @@ describe('aligned with the answers', () => {
     expect(one(prod.objects, 'ConfigMap').data!.TRUSTED_PROXIES).toBe('10.244.0.0/16');
     expect(one(prod.objects, 'ConfigMap').data!.API_DOCS).toBe('false');
     expect(one(prod.objects, 'ConfigMap').data!.PORT).toBe('8080');
+  });
+
+  it('issue 25: prod has a host and TLS on its Ingress; jwt may reach its issuer; apikey mounts the keys Secret as AUTH_API_KEYS_FILE', async () => {
+    for (const auth of ['jwt', 'apikey'] as const) {
+      const dir = await generate(['--auth', auth, '--db', 'postgres']);
+      const prod = validated(join(dir, 'deploy/k8s/overlays/prod'), `prod --auth ${auth}`).objects;
+      const ingress = one(prod, 'Ingress');
+      expect(ingress.spec.rules[0].host).toBe('svc.example.com');
+      expect(ingress.spec.tls).toEqual([{ hosts: ['svc.example.com'], secretName: 'svc-tls' }]);
+      const cm = one(prod, 'ConfigMap').data!;
+      expect(cm.RATE_LIMIT).toBe('600');
+      const egress = one(prod, 'NetworkPolicy', 'svc').spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+      expect(egress.includes(443), auth).toBe(auth === 'jwt');
+      const pod = one(prod, 'Deployment').spec.template.spec;
+      const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === 'api-keys');
+      if (auth === 'apikey') {
+        expect(pod.volumes).toContainEqual({ name: 'api-keys', secret: { secretName: 'svc-api-keys' } });
+        expect(mount).toEqual({ name: 'api-keys', mountPath: '/etc/svc', readOnly: true });
+        expect(cm.AUTH_API_KEYS_FILE).toBe('/etc/svc/keys');
+        expect(readFileSync(join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml'), 'utf8')).toContain('kubectl create secret generic svc-api-keys --from-file=keys=');
+      } else {
+        expect(mount).toBeUndefined();
+        expect(cm).toHaveProperty('AUTH_AUDIENCE', 'svc');
+      }
+    }
   });
 
   it('--no-k8s writes no deploy/k8s', async () => {
