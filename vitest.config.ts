@@ -14,7 +14,7 @@ import SkipReporter from './test/skip-reporter.js';
  * its own never tests a stale bundle.
  */
 const CLI = ['cli', 'interactive', 'module-paths', 'pack', 'plop', 'progress', 'update', 'verify', 'fresh-clone', 'tiers'];
-const SERVICE = ['ci', 'contract', 'create', 'data', 'edge', 'k8s', 'migrate', 'monorepo', 'observability', 'ops', 'resource', 'service'];
+const SERVICE = ['auth', 'ci', 'contract', 'create', 'data', 'edge', 'k8s', 'migrate', 'monorepo', 'observability', 'ops', 'resource', 'service'];
 const e2e = (names: readonly string[]) => names.map((n) => `test/e2e/${n}.test.ts`);
 
 // e2e tests run the Go toolchain, servers and nginx: generous limits, and
