@@ -12,8 +12,9 @@
  * all traffic stays on 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -399,6 +400,8 @@ interface Target {
   cwd: string;
   path: string;
   env: Record<string, string>;
+  /** Request headers, for wrk and the readiness probe alike. */
+  headers?: Record<string, string>;
   binaryBytes: number;
 }
 
@@ -530,8 +533,27 @@ async function startReceiver(binary: string): Promise<string> {
 const DEFAULT_ROW = 'generated (default options)';
 const NO_METRICS_ROW = 'generated, --no-metrics';
 const TRACING_ROW = 'generated, tracing on (parentbased_always_on, local OTLP receiver)';
+// Issue 25: what verifying a bearer token costs, on one route both ways.
+const READS_ROW = 'generated, GET <prefix>/items, AUTH_PUBLIC_READS=true (no token)';
+const AUTH_ROW = 'generated, GET <prefix>/items with a bearer token (RS256, verified on every request)';
 
-function prepareTargets(otlpEndpoint: string): Target[] {
+/** A token issuer for the auth row: a JWKS on a local port, and one RS256 token for the service "svc". */
+async function startIssuer(): Promise<{ url: string; token: string }> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const server = createHttpServer((_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  server.unref();
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${part({ alg: 'RS256', typ: 'JWT', kid: 'bench' })}.${part({ iss: url, aud: 'svc', sub: 'bench', scope: 'items:read', iat: now, exp: now + 6 * 3600 })}`;
+  return { url, token: `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}` };
+}
+
+function prepareTargets(otlpEndpoint: string, issuer: { url: string; token: string }): Target[] {
   const parent = freshDir('svc');
   sh(NODE, [CLI, 'svc', '--yes'], { cwd: parent });
   const svc = join(parent, 'svc');
@@ -573,6 +595,16 @@ function prepareTargets(otlpEndpoint: string): Target[] {
       env: { SYSLOG_ADDR: '', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_always_on', DATABASE_URL: join(svc, 'data', 'tracing.db') },
       binaryBytes: 0,
     },
+    { name: READS_ROW, binary: svcBinary, cwd: svc, path: `${prefix}/items`, env: { SYSLOG_ADDR: '', AUTH_PUBLIC_READS: 'true', DATABASE_URL: join(svc, 'data', 'reads.db') }, binaryBytes: 0 },
+    {
+      name: AUTH_ROW,
+      binary: svcBinary,
+      cwd: svc,
+      path: `${prefix}/items`,
+      env: { SYSLOG_ADDR: '', AUTH_JWKS_URL: issuer.url, AUTH_ISSUER: issuer.url, DATABASE_URL: join(svc, 'data', 'auth.db') },
+      headers: { Authorization: `Bearer ${issuer.token}` },
+      binaryBytes: 0,
+    },
     { name: GIN, binary: goBuild(ginDir, '.'), cwd: ginDir, path: '/ping', env: {}, binaryBytes: 0 },
     { name: 'bare net/http', binary: goBuild(httpDir, '.'), cwd: httpDir, path: '/ping', env: {}, binaryBytes: 0 },
   ];
@@ -609,7 +641,7 @@ async function startTarget(t: Target, tag: string): Promise<Running> {
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${t.name} exited with ${proc.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(url, { headers: t.headers, signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       if (res.status === 200) {
         readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -652,17 +684,17 @@ function parseWrk(out: string): { rps: number; p99: number; requests: number } {
 
 const WRK_ARGS = ['-t2', '-c50', '--latency'];
 
-function wrk(duration: string, url: string): [string, string[]] {
-  const args = [...WRK_ARGS, duration, url];
+function wrk(duration: string, url: string, headers: Record<string, string> = {}): [string, string[]] {
+  const args = [...WRK_ARGS, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), duration, url];
   return PIN ? ['taskset', ['-c', WRK_CPUS, 'wrk', ...args]] : ['wrk', args];
 }
 
 async function service(): Promise<ServiceResult> {
   const wrkOk = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
   if (wrkOk.error) throw new Error('wrk is not installed: apt-get install wrk (Debian package)');
-  log('service: building the generated service (with and without metrics), a bare gin.Default() app, a bare net/http app and the OTLP receiver');
+  log('service: building the generated service (with and without metrics; its auth rows with a local JWKS), a bare gin.Default() app, a bare net/http app and the OTLP receiver');
   const otlpEndpoint = await startReceiver(buildReceiver());
-  const targets = prepareTargets(otlpEndpoint);
+  const targets = prepareTargets(otlpEndpoint, await startIssuer());
   const result: ServiceResult['targets'] = {};
   const ready: Record<string, number[]> = {};
   const idle: Record<string, number[]> = {};
@@ -687,8 +719,8 @@ async function service(): Promise<ServiceResult> {
     for (let j = 0; j < targets.length; j++) {
       const t = targets[(round + j) % targets.length]!;
       const url = running.get(t.name)!.url;
-      const warm = parseWrk(sh(...wrk('-d2s', url)).stdout);
-      const r = parseWrk(sh(...wrk(`-d${WRK_SECONDS}s`, url)).stdout);
+      const warm = parseWrk(sh(...wrk('-d2s', url, t.headers)).stdout);
+      const r = parseWrk(sh(...wrk(`-d${WRK_SECONDS}s`, url, t.headers)).stdout);
       served[t.name] = (served[t.name] ?? 0) + warm.requests + r.requests;
       (rps[t.name] ??= []).push(r.rps);
       (p99[t.name] ??= []).push(r.p99);
@@ -979,6 +1011,13 @@ function markdown(r: Results): string {
     if (traced) {
       const tx = ratio(traced.rps.median, ours.rps.median);
       targets.push(['tracing on: requests/s against tracing off (reported, no target)', `${tx.toFixed(2)}x`, 'measured']);
+    }
+    const authed = s[AUTH_ROW];
+    const reads = s[READS_ROW];
+    if (authed && reads) {
+      const ax = ratio(authed.rps.median, reads.rps.median);
+      const ap = ratio(authed.p99.median, reads.p99.median);
+      targets.push(['auth on: a bearer token verified, requests/s and p99 against the same route without one (reported, no target)', `${ax.toFixed(2)}x, p99 ${ap.toFixed(2)}x`, 'measured']);
     }
   }
   out.push('**Targets:**');

@@ -1,6 +1,6 @@
 /**
  * Issue 8: the quality gate over the option matrix. A pairwise-covering set
- * of db x redis x docker-base x nginx x pprof x syslog x metrics x k8s (all-on and all-off
+ * of db x redis x docker-base x nginx x pprof x syslog x metrics x k8s x auth (all-on and all-off
  * always in it, every value of every option at least once) is generated once
  * each with --yes (which verifies: tidy, gofmt, vet, build), then checked with
  * gofmt -l, go vet, staticcheck and gosec, which must find nothing, actionlint
@@ -39,13 +39,14 @@ const DIMENSIONS = {
   syslog: [true, false],
   metrics: [true, false],
   k8s: [true, false],
+  auth: ['jwt', 'apikey', 'none'],
 } as const;
 type Key = keyof typeof DIMENSIONS;
 type Combo = { [K in Key]: (typeof DIMENSIONS)[K][number] };
 const KEYS = Object.keys(DIMENSIONS) as Key[];
 
-const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true, metrics: true, k8s: true };
-const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false, metrics: false, k8s: false };
+const ALL_ON: Combo = { db: 'postgres', redis: true, dockerBase: 'distroless', nginx: true, pprof: true, syslog: true, metrics: true, k8s: true, auth: 'jwt' };
+const ALL_OFF: Combo = { db: 'none', redis: false, dockerBase: 'scratch', nginx: false, pprof: false, syslog: false, metrics: false, k8s: false, auth: 'none' };
 
 /** Every full combination, in a fixed order. */
 function everyCombo(): Combo[] {
@@ -87,7 +88,7 @@ function pairwise(): Combo[] {
 const flag = (name: string, on: boolean) => (on ? `--${name}` : `--no-${name}`);
 const cliArgs = (c: Combo) => [
   '--db', c.db, flag('redis', c.redis), '--docker-base', c.dockerBase, flag('nginx', c.nginx), flag('pprof', c.pprof), flag('syslog', c.syslog),
-  flag('metrics', c.metrics), flag('k8s', c.k8s),
+  flag('metrics', c.metrics), flag('k8s', c.k8s), '--auth', c.auth,
 ];
 const label = (c: Combo) => cliArgs(c).join(' ');
 
@@ -167,7 +168,7 @@ describe('option matrix quality gate', () => {
     for (const k of KEYS) for (const v of DIMENSIONS[k]) expect(COMBOS.some((c) => c[k] === v), `${k}=${String(v)}`).toBe(true);
     expect(COMBOS).toContainEqual(ALL_ON);
     expect(COMBOS).toContainEqual(ALL_OFF);
-    // Pairwise, not the full product (384): 4 x 3 is the least any cover can be.
+    // Pairwise, not the full product (1,152): 4 x 3 is the least any cover can be.
     expect(COMBOS.length).toBeLessThanOrEqual(16);
   });
 
