@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { command, equivalentCommands, helpText, type PackageManager, packageManager, parseArgs } from '../../src/options/flags.js';
 import { FIELD_TYPES } from '../../src/resources/fields.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
+import { parseAnswersFile } from '../../src/answers-file.js';
 import { options, runFlags, type Answers } from '../../src/options/schema.js';
 import { compareVersions } from '../../src/version.js';
 import { moduleFromDirName, parseGoVersion, parseModulePath, parsePort, parsePrefix } from '../../src/options/validate.js';
@@ -174,5 +175,23 @@ describe('resolving answers', () => {
     expect(offered.get('Database')).toBe('postgres');
     expect(offered.get('Add a Redis client?')).toBe(true);
     expect(answers).toMatchObject(stored);
+  });
+});
+
+describe('--auth (issue 25)', () => {
+  const file = (answers: Record<string, unknown>) => JSON.stringify({ generator: 'create-gin-app', version: '0.1.0', answers });
+
+  it('is jwt for a new service, none for one whose gin-app.json predates the option, as stored otherwise', async () => {
+    expect((await resolveAnswers({ given: {}, ctx: { dirName: 'x' }, minGo })).auth).toBe('jwt');
+    const old = parseAnswersFile(file({ db: 'sqlite' }), '9.9.9');
+    expect(old.stored.auth).toBe('none');
+    expect((await resolveAnswers({ given: {}, prefill: old.stored, ctx: { dirName: 'x' }, minGo })).auth).toBe('none');
+    expect(parseAnswersFile(file({ auth: 'apikey' }), '9.9.9').stored.auth).toBe('apikey');
+    // Asked for, an older service gets it.
+    expect((await resolveAnswers({ given: { auth: 'jwt' }, prefill: old.stored, ctx: { dirName: 'x' }, minGo })).auth).toBe('jwt');
+  });
+
+  it('refuses another kind in one line', () => {
+    expect(() => parseArgs(['x', '--auth', 'basic'])).toThrow('--auth must be one of jwt, apikey, none (got "basic")');
   });
 });

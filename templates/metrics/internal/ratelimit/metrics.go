@@ -7,7 +7,7 @@ func (l *Limiter) Collector() prometheus.Collector { return collector{l} }
 
 var (
 	refusedDesc = prometheus.NewDesc("ratelimit_refused_requests_total", "Requests refused with 429 by the per-client rate limit.", nil, nil)
-	failedDesc  = prometheus.NewDesc("ratelimit_store_errors_total", "Requests let through uncounted because the rate limit's store (Redis) failed.", nil, nil)
+	failedDesc  = prometheus.NewDesc("ratelimit_store_errors_total", "Requests let through uncounted because the rate limit's shared store failed.", nil, nil)
 )
 
 type collector struct{ l *Limiter }

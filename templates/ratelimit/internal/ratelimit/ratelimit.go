@@ -1,6 +1,6 @@
 // Package ratelimit limits each client's requests: Limit per minute, with
-// bursts of Burst, in this process's memory or, with Redis, in Redis, so
-// that every replica counts against one limit.
+// bursts of Burst, counted in a Store: this process's memory, or a store
+// that every replica shares.
 package ratelimit
 
 import (
@@ -30,7 +30,7 @@ type Store interface {
 
 // Limiter decides, per client key, and counts what it refused and the
 // store's failures (which let the request through: a limit that fails
-// closed would turn a Redis outage into a full outage).
+// closed would turn an outage of a shared store into a full outage).
 type Limiter struct {
 	Limit, Burst int
 	store        Store
