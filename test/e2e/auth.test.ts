@@ -200,7 +200,11 @@ describe('--auth jwt (with Redis): tokens verified against a JWKS with real RSA 
     // The first token with a key ID the cache lacks fetches the JWKS again (at most every 10 s).
     const deadline = Date.now() + 15_000;
     let status = 0;
-    while (Date.now() < deadline && (status = (await post(s, jwt(claims(), rsa))).status) !== 201) await new Promise((r) => setTimeout(r, 500));
+    while (Date.now() < deadline) {
+      status = (await post(s, jwt(claims(), rsa))).status;
+      if (status === 201) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     expect(status).toBe(201);
     expect(await (await fetch(`${s.url}/readyz`)).json()).toEqual({ status: 'ready' });
   });
