@@ -23,6 +23,7 @@ const answers: [string, string][] = [
   ['Metrics port', '\r'], // the default skips the HTTP port 9090 taken above: 9091
   ['Generate Kubernetes manifests', 'n\r'],
   ['CI workflow', '\x1b[B\r'], // github -> none
+  ['Authentication of the API', '\x1b[B\r'], // jwt -> apikey
 ];
 
 function stripAnsi(s: string): string {
@@ -77,6 +78,7 @@ describe('interactive prompts in a terminal', () => {
       metricsPort: 9091,
       k8s: false,
       ci: 'none',
+      auth: 'apikey',
     });
 
     // The printed one-liner regenerates the same service without questions.

@@ -23,6 +23,7 @@ describe('plopfile.ts', () => {
       metricsPort: '9200',
       k8s: 'true',
       ci: 'none',
+      auth: 'apikey',
     };
     const bypass = Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
     // The loader flag is what this repo's .npmrc gives `npx plop`.
