@@ -27,9 +27,8 @@ func TestJWT(t *testing.T) {
 	}
 	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		enc := func(n *big.Int) string { return base64.RawURLEncoding.EncodeToString(n.FillBytes(make([]byte, 32))) }
-		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{
-			"kty": "EC", "crv": "P-256", "kid": "k1", "alg": "ES256", "use": "sig", "x": enc(key.X), "y": enc(key.Y),
-		}}})
+		jwk := map[string]string{"kty": "EC", "crv": "P-256", "kid": "k1", "alg": "ES256", "use": "sig", "x": enc(key.X), "y": enc(key.Y)}
+		_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{jwk}})
 	}))
 	defer jwks.Close()
 	ctx, cancel := context.WithCancel(context.Background())
