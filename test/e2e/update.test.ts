@@ -5,15 +5,34 @@ import { describe, expect, it } from 'vitest';
 import { cleanEnv, reason, ROOT, run, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
 
-/** A freshly generated, verified project in a git repo. */
+/**
+ * A freshly generated project (verified unless args say --no-verify) in a git
+ * repo. Each args combination is created once per file, and each call returns
+ * a copy of its own (the same path shape, <tmp>/svc), so tests that edit and
+ * update it never see each other's changes.
+ */
+const originals = new Map<string, Promise<string>>();
 async function project(args: string[] = []): Promise<string> {
-  const cwd = tempDir('cga-up-');
-  const created = await runCli(['svc', ...args, '--yes'], { cwd });
-  expect(created.code, created.stderr).toBe(0);
-  const dir = join(cwd, 'svc');
-  for (const git of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'generated']]) {
-    expect((await run('git', git, { cwd: dir })).code).toBe(0);
+  const key = args.join('\0');
+  let original = originals.get(key);
+  if (!original) {
+    original = (async () => {
+      const cwd = tempDir('cga-up-');
+      const created = await runCli(['svc', ...args, '--yes'], { cwd });
+      expect(created.code, created.stderr).toBe(0);
+      const dir = join(cwd, 'svc');
+      for (const git of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'generated']]) {
+        expect((await run('git', git, { cwd: dir })).code).toBe(0);
+      }
+      return dir;
+    })();
+    originals.set(key, original);
   }
+  const from = await original;
+  const dir = join(tempDir('cga-up-'), 'svc');
+  cpSync(from, dir, { recursive: true, verbatimSymlinks: true });
+  expect(snapshot(dir)).toEqual(snapshot(from));
+  expect((await run('git', ['status', '--porcelain'], { cwd: dir })).stdout).toBe('');
   return dir;
 }
 
