@@ -35,7 +35,9 @@ export function renderAnswersFile(
 
 /** gin-app.json with the fingerprints already taken (path -> fingerprint). */
 export function answersFileText(answers: Answers, version: string, fingerprints: Record<string, string> | undefined, resources: readonly Resource[]): string {
-  const file: AnswersFile = { generator: 'create-gin-app', version, answers };
+  // In the schema's order, whatever order the flags came in: the file reads the same for the same answers.
+  const ordered = Object.fromEntries(options.filter((o) => o.key in answers).map((o) => [o.key, answers[o.key]])) as unknown as Answers;
+  const file: AnswersFile = { generator: 'create-gin-app', version, answers: ordered };
   if (resources.length > 0) file.resources = resources.map((r) => ({ name: r.name, migration: r.migration, fields: r.fields.map(formatField) }));
   if (fingerprints) file.files = fingerprints;
   return JSON.stringify(file, null, 2) + '\n';
