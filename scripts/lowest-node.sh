@@ -3,7 +3,7 @@
 # registry's `node` package (a Linux or macOS binary), kept in
 # .cache/node-<version>: `npm ci` under it must print no EBADENGINE warning,
 # then the unit and cli tiers run under it. The machine's own Node (which
-# runs the rest of npm test) may be older: CI machines have Node 20.
+# runs the service and matrix tiers) may be older: CI machines have Node 20.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The first version of the engines range: "^22.22.2 || ..." -> 22.22.2.
