@@ -94,7 +94,11 @@ describe('MIGRATE_ON_START=false', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'unavailable', down: ['migrations'] });
       await svc.waitForLog('pending migration 0001_items.sql');
+      // Probed again and again, as the kubelet does: still one line, logged when the check
+      // started failing, not one per probe.
+      for (let i = 0; i < 5; i++) expect((await fetch(`${svc.url}/readyz`)).status).toBe(503);
       const lines = svc.logs().split('\n').filter((l) => l.includes('pending migration'));
+      expect(lines).toHaveLength(1);
       const first = JSON.parse(lines[0]!);
       expect(first).toMatchObject({ level: 'WARN', msg: 'readiness check failed', check: 'migrations' });
       expect(first.error).toBe('pending migration 0001_items.sql (MIGRATE_ON_START=false: the migrate up step applies it)');
@@ -107,6 +111,9 @@ describe('MIGRATE_ON_START=false', () => {
       const ready = await fetch(`${svc.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ready' });
+      // And one line when it passes again.
+      await svc.waitForLog('"msg":"readiness check recovered","check":"migrations"');
+      expect(svc.logs().match(/"msg":"readiness check recovered"/g)).toHaveLength(1);
       const created = await fetch(`${svc.url}/api/v1/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'after-migrate' }) });
       expect(created.status).toBe(201);
       expect(svc.proc.exitCode).toBeNull();

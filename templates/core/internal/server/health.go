@@ -63,8 +63,10 @@ func healthz(version string) gin.HandlerFunc {
 // dependency answers; degradable ones that fail are listed under
 // "degraded" with a 200 still. A 503 names the phase ("starting",
 // "draining") or the required dependencies that are down; why they are
-// down goes to the log, not to the caller.
+// down goes to the log (once per change, see checkStates), not to the
+// caller.
 func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
+	seen := &checkStates{last: make([]checkState, len(checks))}
 	return func(c *gin.Context) {
 		switch state.Phase() {
 		case Starting:
@@ -75,7 +77,7 @@ func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		var down, degraded []string
-		for _, check := range failingChecks(c, checks, logger) {
+		for _, check := range failingChecks(c, checks, seen, logger) {
 			if check.Degradable {
 				degraded = append(degraded, check.Name)
 			} else {
@@ -95,8 +97,9 @@ func readyz(state *State, checks []Check, logger *slog.Logger) gin.HandlerFunc {
 
 // failingChecks runs every check at once, each with a timeout of its own,
 // so one dependency that hangs cannot use up the time of the others. It
-// returns the failed ones, in order, and logs their errors.
-func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []Check {
+// returns the failed ones, in order, and logs what changed (see
+// checkStates).
+func failingChecks(ctx context.Context, checks []Check, seen *checkStates, logger *slog.Logger) []Check {
 	errs := make([]error, len(checks))
 	var wg sync.WaitGroup
 	for i, check := range checks {
@@ -109,10 +112,44 @@ func failingChecks(ctx context.Context, checks []Check, logger *slog.Logger) []C
 	wg.Wait()
 	var down []Check
 	for i, err := range errs {
+		now := checkState{failing: err != nil}
 		if err != nil {
 			down = append(down, checks[i])
-			logger.WarnContext(ctx, "readiness check failed", "check", checks[i].Name, "error", err.Error())
+			now.reason = err.Error()
+		}
+		before, changed := seen.swap(i, now)
+		switch {
+		case !changed:
+		case now.failing:
+			logger.WarnContext(ctx, "readiness check failed", "check", checks[i].Name, "error", now.reason)
+		default:
+			logger.InfoContext(ctx, "readiness check recovered", "check", checks[i].Name, "was", before.reason)
 		}
 	}
 	return down
+}
+
+// checkState is the last outcome of one check: passing, or failing and why.
+type checkState struct {
+	failing bool
+	reason  string
+}
+
+// checkStates remembers each check's last outcome, so that the log gets a
+// line when a check starts failing (or fails for another reason) and one
+// when it recovers, not one per probe: the kubelet and load balancers ask
+// /readyz every few seconds, and an outage would otherwise bury the log.
+type checkStates struct {
+	mu   sync.Mutex
+	last []checkState
+}
+
+// swap records now as check i's outcome and returns the one before it, and
+// whether they differ.
+func (s *checkStates) swap(i int, now checkState) (checkState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	before := s.last[i]
+	s.last[i] = now
+	return before, before != now
 }
