@@ -35,7 +35,9 @@ const COMPONENTS = 'deploy/k8s/components';
 
 /**
  * GOMEMLIMIT as a share of limits.memory: 90%, the rest is headroom for
- * what the Go heap does not count. Kubernetes cannot scale a resourceFieldRef,
+ * what the Go runtime does not count and for the heap's overshoot of this
+ * soft limit, so the collector steps up before the kernel's OOM killer
+ * would end the container. Kubernetes cannot scale a resourceFieldRef,
  * so the divisor does (1Mi / 0.9 bytes, rounded up: the value is 90% of the
  * limit in MiB).
  */

@@ -287,7 +287,15 @@ describe('aligned with the answers', () => {
         expect(e.some((x) => x.name === 'GOMAXPROCS'), which).toBe(false);
       }
       expect(GOMEMLIMIT_PERCENT).toBe(90);
-      expect(readFileSync(join(dir, 'deploy/k8s/base/deployment.yaml'), 'utf8')).toMatch(/GOMAXPROCS is not set: Go 1\.25\+ takes it from the\n\s+# container's CPU limit/);
+      const deployment = readFileSync(join(dir, 'deploy/k8s/base/deployment.yaml'), 'utf8');
+      expect(deployment).toMatch(/GOMAXPROCS is not set: Go 1\.25\+ takes it from the\n\s+# container's CPU limit/);
+      // The comment above GOMEMLIMIT_MIB gives the share and why it is not 100%.
+      const memComment = /# GOMEMLIMIT at [\s\S]*?(?=\n\s+- name: GOMEMLIMIT_MIB)/.exec(deployment)![0].replace(/\n\s*#\s*/g, ' ');
+      expect(memComment).toMatch(/^# GOMEMLIMIT at 90% of limits\.memory, the rest \(10%\) headroom\./);
+      expect(memComment).toContain('a soft limit on the memory the Go runtime manages');
+      expect(memComment).toContain("the container's limit also counts what the runtime does not");
+      expect(memComment).toContain("at 100% the kernel's OOM killer would end the container before the collector could help");
+      expect(memComment).toContain('The one place to change the ratio.');
       const goDirective = /^go (\d+)\.(\d+)/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))!;
       expect(Number(goDirective[1]) * 100 + Number(goDirective[2])).toBeGreaterThanOrEqual(125);
 
