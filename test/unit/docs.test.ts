@@ -1,8 +1,11 @@
 /**
  * What the generated documents tell their readers, rendered in-process: the
- * README's readiness per store (issue 26, item 5).
+ * README's readiness per store (issue 26, item 5) and the `service` label the
+ * alert rules need from a Prometheus that scrapes by annotation (issue 26,
+ * item 7).
  */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../src/answers-file.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import type { Answers } from '../../src/options/schema.js';
@@ -39,5 +42,43 @@ describe('README: readiness per store', () => {
     expect(noDb).toContain('Redis is **degradable** unless `REDIS_REQUIRED=true`');
     expect(noDb).not.toMatch(/the database is (\*\*)?required/);
     expect(noDb).not.toContain('like the database');
+  });
+});
+
+describe('alert rules on a Prometheus that scrapes by annotation', () => {
+  it('the rule file and the README give the relabelling that sets `service` from the label the manifests put on the pods', async () => {
+    const { file } = await render({ module: 'example.com/acme/orders' });
+    const pod = parse(file('deploy/k8s/base/deployment.yaml')).spec.template.metadata;
+    expect(pod.annotations['prometheus.io/scrape']).toBe('true');
+    const [label, value] = Object.entries(pod.labels as Record<string, string>).find(([k]) => k === 'app.kubernetes.io/name')!;
+    expect(value).toBe('orders');
+    // kubernetes_sd's name for a pod label: every character outside [a-zA-Z0-9_] becomes "_".
+    const meta = `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+    const relabel = { source_labels: [meta], target_label: 'service' };
+
+    const alerts = file('deploy/prometheus/alerts.yml');
+    expect(parse(alerts).groups[0].rules.find((r: { alert: string }) => r.alert === 'OrdersDown').expr).toContain('absent(up{service="orders"})');
+    const comment = alerts.split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^# ?/, '')).join('\n');
+    expect(flat(comment)).toContain("sets no service label: OrdersDown's absent(up{service=\"orders\"}) would then page while the service is up");
+    const snippet = /relabel_configs:\n[\s\S]*?target_label: service/.exec(comment)![0];
+    expect(parse(snippet)).toEqual({ relabel_configs: [relabel] });
+
+    const readme = file('README.md');
+    expect(flat(readme)).toContain('A Prometheus that finds the pods by their `prometheus.io/*` annotations instead (`kubernetes_sd_configs`, role `pod`) does not');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!));
+    expect(blocks).toContainEqual(expect.arrayContaining([relabel]));
+    // The static example sets it too.
+    expect(blocks).toContainEqual({ scrape_configs: [expect.objectContaining({ static_configs: [expect.objectContaining({ labels: { service: 'orders' } })] })] });
+    // The PodMonitor relabels the same pod label.
+    const podMonitor = parse(file('deploy/k8s/components/prometheus-operator/podmonitor.yaml'));
+    expect(podMonitor.spec.podMetricsEndpoints[0].relabelings).toContainEqual({ sourceLabels: [meta], targetLabel: 'service' });
+  });
+
+  it('--no-k8s: the rule file still says the label is needed, with no Kubernetes snippet', async () => {
+    const { file } = await render({ module: 'example.com/acme/orders', k8s: false });
+    const alerts = file('deploy/prometheus/alerts.yml');
+    expect(flat(alerts)).toContain('Whatever scrapes the service must set that label');
+    expect(alerts).not.toContain('__meta_kubernetes');
+    expect(file('README.md')).not.toContain('__meta_kubernetes');
   });
 });
