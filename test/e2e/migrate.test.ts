@@ -4,7 +4,8 @@
  * against real SQLite and PostgreSQL; and a service started with
  * MIGRATE_ON_START=false on an unmigrated database: not ready, one log line
  * naming the pending migration (no driver text), ready once `migrate up`
- * has run, without a restart.
+ * has run, without a restart. And `make migrate` (issue 27), the same
+ * subcommand run from the source.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,28 @@ describe('migrate subcommand', () => {
       expect(flagged.code, flagged.stdout + flagged.stderr).toBe(0);
     });
   }
+
+  it('sqlite: make migrate CMD=status lists 0001_items.sql pending, make migrate applies it (issue 27)', async () => {
+    const { dir } = await generate(['--db', 'sqlite', '--no-redis']);
+    await buildServer(dir); // what go run then reuses from the build cache, as the other tests
+    // The Makefile's own settings: no .env, the default DATABASE_URL (data/<name>.db in the project).
+    const make = (...args: string[]) => run('make', ['--no-print-directory', 'migrate', ...args], { cwd: dir, env: { GOTOOLCHAIN: 'local' }, timeoutMs: 300_000 });
+    const listing = (out: string) => statusLines(out.split('\n').filter((l) => /^(applied|pending)\s/.test(l)).join('\n'));
+
+    const before = await make('CMD=status');
+    expect(before.code, before.stdout + before.stderr).toBe(0);
+    expect(before.stdout).toContain('go run ./cmd/server migrate status');
+    expect(listing(before.stdout)).toEqual([['pending', '0001_items.sql']]);
+
+    const up = await make();
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(up.stdout).toContain('go run ./cmd/server migrate up');
+    expect(up.stdout).toMatch(/"msg":"migration applied","version":1,"file":"0001_items.sql"/);
+
+    const after = await make('CMD=status');
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(listing(after.stdout)).toEqual([['applied', '0001_items.sql']]);
+  });
 
   it('a missing or unknown command, or a bad flag: exit 1 with one line', async () => {
     const { dir } = await generate(['--db', 'sqlite', '--no-redis']);

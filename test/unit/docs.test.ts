@@ -1,8 +1,8 @@
 /**
  * What the generated documents tell their readers, rendered in-process: the
- * README's readiness per store (issue 26, item 5) and the `service` label the
+ * README's readiness per store (issue 26, item 5), the `service` label the
  * alert rules need from a Prometheus that scrapes by annotation (issue 26,
- * item 7).
+ * item 7) and `make migrate` (issue 27, item 2).
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -80,5 +80,17 @@ describe('alert rules on a Prometheus that scrapes by annotation', () => {
     expect(flat(alerts)).toContain('Whatever scrapes the service must set that label');
     expect(alerts).not.toContain('__meta_kubernetes');
     expect(file('README.md')).not.toContain('__meta_kubernetes');
+  });
+});
+
+describe('make migrate', () => {
+  it('runs the migrate subcommand, up unless CMD says otherwise, with a database only', async () => {
+    for (const db of ['sqlite', 'postgres', 'mysql'] as const) {
+      const makefile = (await render({ db })).file('Makefile');
+      expect(makefile).toMatch(/^\.PHONY: .*\bmigrate\b/m);
+      expect(makefile).toMatch(/^CMD \?= up\nmigrate:\n\tgo run \$\(PKG\) migrate \$\(CMD\)$/m);
+    }
+    const none = (await render({ db: 'none' })).file('Makefile');
+    expect(none).not.toMatch(/migrate/);
   });
 });
