@@ -2,7 +2,8 @@
  * What the generated documents tell their readers, rendered in-process: the
  * README's readiness per store (issue 26, item 5), the `service` label the
  * alert rules need from a Prometheus that scrapes by annotation (issue 26,
- * item 7) and `make migrate` (issue 27, item 2).
+ * item 7), `make migrate` (issue 27, item 2) and AGENTS.md naming only what
+ * the service has (issue 27, item 4).
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -93,4 +94,47 @@ describe('make migrate', () => {
     const none = (await render({ db: 'none' })).file('Makefile');
     expect(none).not.toMatch(/migrate/);
   });
+});
+
+/** The paths a document names: tokens with a slash, and file names with an extension. */
+function namedPaths(text: string): string[] {
+  const out = new Set<string>();
+  for (const raw of text.split(/[\s`()'",;=[\]]+/)) {
+    if (raw.includes('...') || raw.includes('<') || /^https?:/.test(raw)) continue; // a package pattern, a placeholder, a URL
+    const token = raw.replace(/[.:]+$/, '');
+    if (token.includes('/') || /^\.?[\w-]+(\.[\w-]+)*\.(md|go|mod|sum|ya?ml|json|toml|sql|example)$/.test(token)) {
+      out.add(token.replace(/^\.\//, ''));
+    }
+  }
+  return [...out];
+}
+
+describe('AGENTS.md', () => {
+  const cases: { name: string; given: Partial<Answers>; k8s: boolean }[] = [
+    { name: '--db postgres --k8s', given: { db: 'postgres', k8s: true, redis: true }, k8s: true },
+    { name: '--db none --no-k8s', given: { db: 'none', k8s: false }, k8s: false },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: every path it names exists, every make target it names is in the Makefile, and it gives the verify and update commands`, async () => {
+      const { paths, file } = await render(c.given);
+      const agents = file('AGENTS.md');
+      const named = namedPaths(agents);
+      // The extraction finds what it should.
+      expect(named).toEqual(expect.arrayContaining(['cmd/server/run.go', 'internal/server/routes.go', 'api/openapi.yaml', 'gin-app.json']));
+      for (const path of named) {
+        const dir = path.endsWith('/') ? path : `${path}/`;
+        expect(paths.includes(path) || paths.some((p) => p.startsWith(dir)), `AGENTS.md names ${path}, which is not rendered`).toBe(true);
+      }
+      const makefile = file('Makefile');
+      const targets = [...agents.matchAll(/\bmake((?: [a-z][a-z-]*)+)/g)].flatMap((m) => m[1]!.trim().split(' '));
+      expect(targets).toEqual(expect.arrayContaining(['lint', 'test', 'vuln', 'dev']));
+      for (const t of targets) expect(makefile, `make ${t}`).toMatch(new RegExp(`^${t}:`, 'm'));
+
+      expect(agents).toContain('make lint test');
+      expect(agents).toContain('create-gin-app update');
+      expect(agents.includes('deploy/k8s')).toBe(c.k8s);
+      expect(agents.includes('make migrate')).toBe(c.given.db !== 'none');
+      if (c.k8s) expect(named).toContain('internal/database/migrations/postgres/');
+    });
+  }
 });
