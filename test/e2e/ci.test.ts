@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTool } from '../../scripts/go-tools.mjs';
+import { findTool, PINNED } from '../../scripts/go-tools.mjs';
 import { CLI, cleanEnv, reason, ROOT, run, runCli, tempDir } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/go.js';
@@ -154,15 +154,20 @@ describe('the generated workflow, for every kind of service', () => {
     expect(existsSync(join(repo, 'services/billing'))).toBe(false);
   });
 
-  it('tools/go.mod is tidy and pins the gate\'s staticcheck and gosec', async () => {
+  it('tools/go.mod is tidy and pins the gates\' staticcheck, gosec, kustomize and kubeconform', async () => {
     const dir = await quick(['--db', 'none']);
     const tidy = await run('go', ['mod', 'tidy', '-diff'], { cwd: join(dir, 'tools'), env: GO_ENV, timeoutMs: 300_000 });
     expect(tidy.code, output(tidy)).toBe(0);
     const mod = read(dir, 'tools/go.mod');
-    expect(mod).toContain('\thonnef.co/go/tools v0.8.2 ');
-    expect(mod).toContain('\tgithub.com/securego/gosec/v2 v2.30.0 ');
+    // The versions this repository's own gates run (scripts/go-tools.mjs), each a tool of the module.
+    const tools = /^tool \(\n([^)]*)\)/m.exec(mod)?.[1]?.split('\n').map((l) => l.trim()) ?? [];
+    for (const name of ['staticcheck', 'gosec', 'kustomize', 'kubeconform'] as const) {
+      const { module, pkg, version } = PINNED[name];
+      expect(mod, name).toMatch(new RegExp(`^\\t${module.replace(/\./g, '\\.')} ${version.replace(/\./g, '\\.')}( |$)`, 'm'));
+      expect(tools, name).toContain(pkg);
+    }
     // None of it enters the service's own module.
-    expect(read(dir, 'go.mod')).not.toMatch(/honnef|gosec|x\/vuln|air-verse/);
+    expect(read(dir, 'go.mod')).not.toMatch(/honnef|gosec|x\/vuln|air-verse|kustomize|kubeconform/);
   });
 });
 
