@@ -17,7 +17,8 @@
  *   test/e2e/k8s.test.ts validates with (test/helpers/kubeschemas.ts) instead
  *   of its online locations. The service is --auth jwt, a new service's default.
  * - The checks fail when they should: the manifests' step on a misspelt field
- *   and on a layer kustomize cannot build.
+ *   and on a layer kustomize cannot build, `make lint` on a file gofmt would
+ *   change and on dead code staticcheck reports, each naming the file.
  * - Integration tests that tell the truth: under CI=true a store test without
  *   its URL fails naming it; without CI=true it skips with one line.
  * - `make dev` under a pseudo-terminal: an edited handler is served within 10 s.
@@ -339,6 +340,20 @@ describe('a --db postgres --redis service with a resource, as its CI runs it', (
     expect(failed.code, output(failed)).not.toBe(0);
     expect(output(failed)).toMatch(/service\.yaml/);
   }, 900_000);
+
+  it('make lint fails on what it checks, naming the file: one gofmt would change, then dead code staticcheck finds', async () => {
+    const copy = copyOf(dir);
+    const file = join(copy, 'internal/server/lintcheck.go');
+    writeFileSync(file, 'package server\n\nfunc  lintFinding( ) {}\n');
+    const fmt = await run('make', ['lint'], { cwd: copy, env: GO_ENV, timeoutMs: 900_000 });
+    expect(fmt.code, output(fmt)).not.toBe(0);
+    expect(fmt.stdout).toMatch(/^gofmt -l: not formatted:\ninternal\/server\/lintcheck\.go$/m);
+    // gofmt-clean and go vet-clean, but an unused function: staticcheck's U1000.
+    writeFileSync(file, 'package server\n\nfunc lintFinding() {}\n');
+    const sc = await run('make', ['lint'], { cwd: copy, env: GO_ENV, timeoutMs: 900_000 });
+    expect(sc.code, output(sc)).not.toBe(0);
+    expect(output(sc)).toMatch(/internal\/server\/lintcheck\.go:3:6: func lintFinding is unused \(U1000\)/);
+  }, 1_800_000);
 
   it('make vuln reads the database it is given: a vulnerability in a gin function the service calls fails it', async () => {
     const db = vulnDb([{ id: 'GO-2099-0002', module: 'github.com/gin-gonic/gin', pkg: 'github.com/gin-gonic/gin', symbol: 'New', fixed: '99.0.0' }]);
