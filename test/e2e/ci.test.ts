@@ -22,8 +22,9 @@
  * - Integration tests that tell the truth: under CI=true a store test without
  *   its URL fails naming it; without CI=true it skips with one line.
  * - `make dev` under a pseudo-terminal: an edited handler is served within 10 s.
- * - `update` brings the new files to a service generated before them, and
- *   keeps an edit of the workflow.
+ * - `update` brings the new files to a service generated before them (and
+ *   verifies it: go vet and go build with them), and keeps an edit of the
+ *   workflow.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -457,8 +458,10 @@ describe('update and the CI files', () => {
 
     const check = await runCli(['update', '--check'], { cwd: dir });
     expect(check.code).toBe(1);
-    const up = await runCli(['update', '--no-verify'], { cwd: dir });
+    // Verified: go vet compiles the store tests, which import the added internal/testenv, and go build the rest.
+    const up = await runCli(['update'], { cwd: dir, timeoutMs: 900_000 });
     expect(up.code, output(up)).toBe(0);
+    expect(up.stdout).toMatch(/^Updated \S+, verified\.$/m);
     for (const f of added) expect(up.stdout, f).toMatch(new RegExp(`create\\s+${f.replace(/\./g, '\\.')}`));
     expect(JSON.parse(read(dir, 'gin-app.json')).answers.ci).toBe('github');
 
@@ -473,5 +476,5 @@ describe('update and the CI files', () => {
     expect(merged).toContain('TEST_DATABASE_URL');
     if (!actionlint.problem) expect((await run(actionlint.path!, ['-no-color', '.github/workflows/ci.yml'], { cwd: dir })).code).toBe(0);
     expect((await runCli(['update', '--check'], { cwd: dir })).code).toBe(0);
-  }, 600_000);
+  }, 1_200_000);
 });
