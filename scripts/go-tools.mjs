@@ -21,7 +21,9 @@ export const PINNED = {
   staticcheck: { module: 'honnef.co/go/tools', pkg: 'honnef.co/go/tools/cmd/staticcheck', version: 'v0.8.2' },
   gosec: { module: 'github.com/securego/gosec/v2', pkg: 'github.com/securego/gosec/v2/cmd/gosec', version: 'v2.30.0' },
   // The manifests' gate (test/e2e/k8s.test.ts). v5.8.1 is the newest that
-  // builds with Go 1.26; newer ones may need Go 1.27.
+  // builds with Go 1.26; newer ones may need Go 1.27. Generated services pin
+  // the same kustomize and kubeconform in tools/go.mod for their CI workflow
+  // (test/e2e/ci.test.ts checks the versions agree).
   kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' },
   // The API contract's gate (test/e2e/contract.test.ts): a Go client
   // generated from a service's api/openapi.yaml (OpenAPI 3.1 since v2.6).

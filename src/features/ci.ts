@@ -24,7 +24,8 @@ export const devloop: Feature = {
  * --ci github: .github/workflows/ci.yml runs what the team must keep green:
  * the Makefile's lint and vuln tools, gosec, `go test -race` against the
  * chosen stores as workflow services, the drift check with this generator
- * version, the manifests through kustomize, and the image build.
+ * version, the manifests through kustomize and kubeconform (both pinned in
+ * tools/go.mod), and the image build.
  */
 export const ci: Feature = {
   name: 'ci',
@@ -43,8 +44,18 @@ export const ACTIONS = {
   setupGo: { uses: 'actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e', version: 'v7.0.0' },
 } as const;
 
-/** kustomize for the manifests' job: the version this repository's manifest tests build with (scripts/go-tools.mjs). */
-export const KUSTOMIZE = 'sigs.k8s.io/kustomize/kustomize/v5@v5.8.1';
+/**
+ * kubeconform's second schema location in the manifests' job, with
+ * --metrics, for the CRDs of components/prometheus-operator (PodMonitor,
+ * PrometheusRule; the component exists only with --metrics), which
+ * Kubernetes' schemas (its default location) lack: the CRDs catalog that
+ * kubeconform's README points to, pinned by commit (`git log -1` of
+ * datreeio/CRDs-catalog, 2026-08-20, whose monitoring.coreos.com holds
+ * podmonitor_v1.json and prometheusrule_v1.json). The Go text/template
+ * fields are kubeconform's, left as they are by Handlebars (noEscape) and by
+ * GitHub (which expands only `${{ }}`).
+ */
+export const CRD_SCHEMAS = 'https://raw.githubusercontent.com/datreeio/CRDs-catalog/7b1e26ef9deea49293714d204c1a2270aab1178f/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json';
 
 const DB_LABELS = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', none: 'none' } as const;
 
@@ -71,13 +82,12 @@ function workflowData(answers: Answers) {
   return {
     actions: ACTIONS,
     generatorVersion: VERSION,
-    kustomize: KUSTOMIZE,
+    crdSchemas: CRD_SCHEMAS,
     images: COMPOSE_IMAGES,
     dbName: db,
     dbUser: user,
     password: CI_PASSWORD,
     env,
     hasServices: env.length > 0,
-    overlays: ['base', 'overlays/dev', 'overlays/prod'],
   };
 }

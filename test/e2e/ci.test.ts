@@ -13,22 +13,29 @@
  *   servers); `npx create-gin-app@<version>` is this checkout's CLI (the
  *   version must be this package's); govulncheck reads a small vulnerability
  *   database written here in the documented format (https://go.dev/security/vuln/database#api),
- *   since vuln.go.dev is out of reach.
+ *   since vuln.go.dev is out of reach; kubeconform reads the offline schemas
+ *   test/e2e/k8s.test.ts validates with (test/helpers/kubeschemas.ts) instead
+ *   of its online locations. The service is --auth jwt, a new service's default.
+ * - The checks fail when they should: the manifests' step on a misspelt field
+ *   and on a layer kustomize cannot build, `make lint` on a file gofmt would
+ *   change and on dead code staticcheck reports, each naming the file.
  * - Integration tests that tell the truth: under CI=true a store test without
  *   its URL fails naming it; without CI=true it skips with one line.
  * - `make dev` under a pseudo-terminal: an edited handler is served within 10 s.
- * - `update` brings the new files to a service generated before them, and
- *   keeps an edit of the workflow.
+ * - `update` brings the new files to a service generated before them (and
+ *   verifies it: go vet and go build with them), and keeps an edit of the
+ *   workflow.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTool } from '../../scripts/go-tools.mjs';
+import { findTool, PINNED } from '../../scripts/go-tools.mjs';
 import { CLI, cleanEnv, reason, ROOT, run, runCli, tempDir } from '../helpers/cli.js';
 import { freshDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/go.js';
+import { type KubeSchemas, kubeSchemas } from '../helpers/kubeschemas.js';
 import { generate } from '../helpers/project.js';
 
 interface Step {
@@ -36,6 +43,7 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, string>;
+  env?: Record<string, string>;
 }
 interface Service {
   image: string;
@@ -51,6 +59,7 @@ interface Job {
 }
 interface Workflow {
   permissions: Record<string, string>;
+  defaults?: { run?: { shell?: string } };
   jobs: Record<string, Job>;
 }
 
@@ -60,6 +69,13 @@ const actionlint = findTool('actionlint');
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
 const workflow = (dir: string) => parse(read(dir, '.github/workflows/ci.yml')) as Workflow;
 const output = (r: { stdout: string; stderr: string }) => `${r.stdout}${r.stderr}`.trim();
+
+/** A copy of a generated service to break (its build outputs left behind). */
+function copyOf(dir: string): string {
+  const copy = join(tempDir('cga-ci-copy-'), 'svc');
+  cpSync(dir, copy, { recursive: true, filter: (src) => !/^\/(bin|tmp)$/.test(src.slice(dir.length)) });
+  return copy;
+}
 
 /** Generates without verification (the workflow's text does not need it). */
 async function quick(args: string[]): Promise<string> {
@@ -113,6 +129,21 @@ function staticProblems(dir: string): string[] {
   if (!runs.some((r) => /^docker build --tag \S+ \.$/.test(r))) problems.push('no docker build step');
   if (runs.some((r) => /docker push|--push/.test(r))) problems.push('the workflow pushes an image');
   if (runs.some((r) => r.includes('kustomize')) !== answers.k8s) problems.push(`kustomize step present=${!answers.k8s} with k8s=${answers.k8s}`);
+  // Tools through tools/go.mod's tool directive, never fetched at run time by version or @latest.
+  for (const r of runs.filter((r) => /\bgo run\b|@latest|go install/.test(r))) problems.push(`a tool not run through go tool: ${r}`);
+  // Steps run as "bash -eo pipefail", as this file runs them: a failing kustomize build fails its pipe.
+  if (wf.defaults?.run?.shell !== 'bash') problems.push(`defaults.run.shell is ${wf.defaults?.run?.shell}: without pipefail a failing kustomize build would feed kubeconform nothing and pass`);
+  const manifests = Object.values(wf.jobs).flatMap((j) => j.steps).filter((s) => s.run?.includes('kustomize'));
+  for (const step of manifests) {
+    if (!/go tool -modfile=tools\/go\.mod kustomize build "\$dir" \|\s*go tool -modfile=tools\/go\.mod kubeconform -strict -summary /.test(step.run!)) problems.push(`the manifests' step does not pipe each build into kubeconform -strict: ${step.run}`);
+    if (/-ignore-missing-schemas/.test(step.run!)) problems.push('kubeconform skips kinds it has no schema for');
+    if (step.env?.KUBE_SCHEMAS !== 'default') problems.push(`KUBE_SCHEMAS=${step.env?.KUBE_SCHEMAS}, not kubeconform's default (Kubernetes') schemas`);
+    // The Prometheus Operator's kinds (components/prometheus-operator, with --metrics only) from the CRDs catalog, pinned by commit.
+    const crds = /^https:\/\/raw\.githubusercontent\.com\/datreeio\/CRDs-catalog\/[0-9a-f]{40}\/\{\{\.Group\}\}\/\{\{\.ResourceKind\}\}_\{\{\.ResourceAPIVersion\}\}\.json$/.test(step.env?.CRD_SCHEMAS ?? '');
+    const used = step.run!.includes('-schema-location "$CRD_SCHEMAS"');
+    if (answers.metrics && !(crds && used)) problems.push(`CRD_SCHEMAS=${step.env?.CRD_SCHEMAS} (used: ${used}), not the CRDs catalog pinned by commit`);
+    if (!answers.metrics && (step.env?.CRD_SCHEMAS !== undefined || used)) problems.push('CRD_SCHEMAS without the Prometheus Operator component (--no-metrics)');
+  }
   return problems;
 }
 
@@ -154,15 +185,20 @@ describe('the generated workflow, for every kind of service', () => {
     expect(existsSync(join(repo, 'services/billing'))).toBe(false);
   });
 
-  it('tools/go.mod is tidy and pins the gate\'s staticcheck and gosec', async () => {
+  it('tools/go.mod is tidy and pins the gates\' staticcheck, gosec, kustomize and kubeconform', async () => {
     const dir = await quick(['--db', 'none']);
     const tidy = await run('go', ['mod', 'tidy', '-diff'], { cwd: join(dir, 'tools'), env: GO_ENV, timeoutMs: 300_000 });
     expect(tidy.code, output(tidy)).toBe(0);
     const mod = read(dir, 'tools/go.mod');
-    expect(mod).toContain('\thonnef.co/go/tools v0.8.2 ');
-    expect(mod).toContain('\tgithub.com/securego/gosec/v2 v2.30.0 ');
+    // The versions this repository's own gates run (scripts/go-tools.mjs), each a tool of the module.
+    const tools = /^tool \(\n([^)]*)\)/m.exec(mod)?.[1]?.split('\n').map((l) => l.trim()) ?? [];
+    for (const name of ['staticcheck', 'gosec', 'kustomize', 'kubeconform'] as const) {
+      const { module, pkg, version } = PINNED[name];
+      expect(mod, name).toMatch(new RegExp(`^\\t${module.replace(/\./g, '\\.')} ${version.replace(/\./g, '\\.')}( |$)`, 'm'));
+      expect(tools, name).toContain(pkg);
+    }
     // None of it enters the service's own module.
-    expect(read(dir, 'go.mod')).not.toMatch(/honnef|gosec|x\/vuln|air-verse/);
+    expect(read(dir, 'go.mod')).not.toMatch(/honnef|gosec|x\/vuln|air-verse|kustomize|kubeconform/);
   });
 });
 
@@ -201,11 +237,37 @@ function vulnDb(entries: { id: string; module: string; pkg: string; symbol: stri
 
 describe('a --db postgres --redis service with a resource, as its CI runs it', () => {
   let dir = '';
+  let kube: KubeSchemas;
   beforeAll(async () => {
-    ({ dir } = await generate(['--db', 'postgres', '--redis']));
+    // --auth jwt, the default of a new service (the helpers make one anonymous unless --auth is named).
+    ({ dir } = await generate(['--db', 'postgres', '--redis', '--auth', 'jwt']));
     const added = await runCli(['add', 'resource', 'orders', '--field', 'customer:string:max=100', '--field', 'total:float:min=0', '--yes'], { cwd: dir, env: GO_ENV, timeoutMs: 900_000 });
     expect(added.code, output(added)).toBe(0);
+    // kubeconform's schemas without network: the same ones test/e2e/k8s.test.ts validates with.
+    kube = await kubeSchemas();
+    console.log(`[ci] ${kube.summary}`);
   }, 1_500_000);
+
+  /**
+   * A step's own env, with what this machine uses instead: kubeconform's
+   * schemas on GitHub (its default location and the CRDs catalog) are the
+   * offline ones, generated from Kubernetes' OpenAPI document and the
+   * Prometheus Operator's CRDs (test/helpers/kubeschemas.ts).
+   */
+  const stepEnv = (label: string, step: Step): Record<string, string> => {
+    const local: Record<string, string> = { KUBE_SCHEMAS: kube.location, CRD_SCHEMAS: kube.location };
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(step.env ?? {})) {
+      expect(local[k], `${label}: no local value for ${k}=${v}`).toBeDefined();
+      env[k] = local[k]!;
+    }
+    return env;
+  };
+  const manifestsStep = (wf: Workflow): Step => {
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps).filter((s) => s.run?.includes('kubeconform'));
+    expect(steps).toHaveLength(1);
+    return steps[0]!;
+  };
 
   it('the steps of ci.yml, run one by one against the machine\'s PostgreSQL and Redis, pass', async () => {
     expect(staticProblems(dir)).toEqual([]);
@@ -240,16 +302,59 @@ describe('a --db postgres --redis service with a resource, as its CI runs it', (
         if (command.startsWith(npx)) command = `${process.execPath} ${CLI} ${command.slice(npx.length)}`;
         if (command === 'make vuln') command = `make vuln GOVULNDB=${db}`;
         const started = Date.now();
-        const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], { cwd: dir, env, timeoutMs: 2_700_000 });
+        // GitHub's "shell: bash" (the workflow's default): bash --noprofile --norc -eo pipefail.
+        const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], { cwd: dir, env: { ...env, ...stepEnv(label, step) }, timeoutMs: 2_700_000 });
         expect(r.code, `${label}: ${command}\n${output(r)}`).toBe(0);
+        if (command.includes('kubeconform')) {
+          // One summary per layer (base, dev, prod), every object valid: an empty build cannot pass as one.
+          const layers = [...r.stdout.matchAll(/^kustomize build (\S+) \| kubeconform -strict$/gm)].map((m) => m[1]);
+          expect(layers, output(r)).toEqual(['deploy/k8s/base', 'deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod']);
+          const summaries = [...r.stdout.matchAll(/^Summary: (\d+) resources? found parsing stdin - Valid: (\d+), Invalid: 0, Errors: 0, Skipped: 0$/gm)];
+          expect(summaries.map((m) => m[1] === m[2] && Number(m[1]) > 0), output(r)).toEqual([true, true, true]);
+        }
         ran.push(`${label}: ${command} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
       }
     }
     console.log(`[ci] ran:\n  ${ran.join('\n  ')}\n[ci] not run:\n  ${notRun.join('\n  ')}`);
     const commands = ran.join('\n');
-    for (const expected of ['make lint', 'gosec', 'make vuln', 'update --check', 'make test-integration', 'kustomize']) expect(commands).toContain(expected);
+    for (const expected of ['make lint', 'gosec', 'make vuln', 'update --check', 'make test-integration', 'kustomize build', 'kubeconform -strict']) expect(commands).toContain(expected);
     expect(notRun).toHaveLength(1);
   }, 5_400_000);
+
+  it('the manifests\' step fails on a field no schema has, and on a kustomize build that fails (pipefail)', async () => {
+    const step = manifestsStep(workflow(dir));
+    const env = { ...GO_ENV, ...stepEnv('manifests', step) };
+    const runStep = (cwd: string) => run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env, timeoutMs: 900_000 });
+    // A misspelt field: kustomize passes it through, kubeconform -strict refuses it.
+    const typo = copyOf(dir);
+    const deployment = join(typo, 'deploy/k8s/base/deployment.yaml');
+    const text = readFileSync(deployment, 'utf8');
+    expect(text).toContain('revisionHistoryLimit:');
+    writeFileSync(deployment, text.replace('revisionHistoryLimit:', 'revisionHistoryLimitt:'));
+    const bad = await runStep(typo);
+    expect(bad.code, output(bad)).not.toBe(0);
+    expect(output(bad)).toMatch(/Deployment \S+ is invalid: .*revisionHistoryLimitt/);
+    // A layer kustomize cannot build: the pipe fails although kubeconform, fed nothing, would pass.
+    const broken = copyOf(dir);
+    rmSync(join(broken, 'deploy/k8s/base/service.yaml'));
+    const failed = await runStep(broken);
+    expect(failed.code, output(failed)).not.toBe(0);
+    expect(output(failed)).toMatch(/service\.yaml/);
+  }, 900_000);
+
+  it('make lint fails on what it checks, naming the file: one gofmt would change, then dead code staticcheck finds', async () => {
+    const copy = copyOf(dir);
+    const file = join(copy, 'internal/server/lintcheck.go');
+    writeFileSync(file, 'package server\n\nfunc  lintFinding( ) {}\n');
+    const fmt = await run('make', ['lint'], { cwd: copy, env: GO_ENV, timeoutMs: 900_000 });
+    expect(fmt.code, output(fmt)).not.toBe(0);
+    expect(fmt.stdout).toMatch(/^gofmt -l: not formatted:\ninternal\/server\/lintcheck\.go$/m);
+    // gofmt-clean and go vet-clean, but an unused function: staticcheck's U1000.
+    writeFileSync(file, 'package server\n\nfunc lintFinding() {}\n');
+    const sc = await run('make', ['lint'], { cwd: copy, env: GO_ENV, timeoutMs: 900_000 });
+    expect(sc.code, output(sc)).not.toBe(0);
+    expect(output(sc)).toMatch(/internal\/server\/lintcheck\.go:3:6: func lintFinding is unused \(U1000\)/);
+  }, 1_800_000);
 
   it('make vuln reads the database it is given: a vulnerability in a gin function the service calls fails it', async () => {
     const db = vulnDb([{ id: 'GO-2099-0002', module: 'github.com/gin-gonic/gin', pkg: 'github.com/gin-gonic/gin', symbol: 'New', fixed: '99.0.0' }]);
@@ -353,8 +458,10 @@ describe('update and the CI files', () => {
 
     const check = await runCli(['update', '--check'], { cwd: dir });
     expect(check.code).toBe(1);
-    const up = await runCli(['update', '--no-verify'], { cwd: dir });
+    // Verified: go vet compiles the store tests, which import the added internal/testenv, and go build the rest.
+    const up = await runCli(['update'], { cwd: dir, timeoutMs: 900_000 });
     expect(up.code, output(up)).toBe(0);
+    expect(up.stdout).toMatch(/^Updated \S+, verified\.$/m);
     for (const f of added) expect(up.stdout, f).toMatch(new RegExp(`create\\s+${f.replace(/\./g, '\\.')}`));
     expect(JSON.parse(read(dir, 'gin-app.json')).answers.ci).toBe('github');
 
@@ -369,5 +476,5 @@ describe('update and the CI files', () => {
     expect(merged).toContain('TEST_DATABASE_URL');
     if (!actionlint.problem) expect((await run(actionlint.path!, ['-no-color', '.github/workflows/ci.yml'], { cwd: dir })).code).toBe(0);
     expect((await runCli(['update', '--check'], { cwd: dir })).code).toBe(0);
-  }, 600_000);
+  }, 1_200_000);
 });

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findTool, KUBE_SCHEMAS } from '../../scripts/go-tools.mjs';
+import { findTool } from '../../scripts/go-tools.mjs';
 import { connectionBudget, DB_SERVERS, GOMEMLIMIT_PERCENT } from '../../src/features/k8s.js';
 import { resolveAnswers } from '../../src/options/resolve.js';
 import { plan } from '../../src/plan.js';
@@ -27,11 +27,12 @@ import { settingsOf } from '../../src/settings-docs.js';
 import { loadTemplates } from '../../src/templates/load.js';
 import { cleanEnv, reason, ROOT, runCli, snapshot, tempDir } from '../helpers/cli.js';
 import { go } from '../helpers/go.js';
+import { kubeSchemas } from '../helpers/kubeschemas.js';
 
 let kustomize = '';
 let checker = '';
 let kubeconform = '';
-let schemas = '';
+let schemaLocation = '';
 
 beforeAll(async () => {
   const tool = findTool('kustomize');
@@ -40,24 +41,15 @@ beforeAll(async () => {
   const kc = findTool('kubeconform');
   if (kc.problem) throw new Error(kc.problem);
   kubeconform = kc.path!;
-  checker = join(tempDir('cga-k8scheck-'), 'k8scheck');
-  await go(join(ROOT, 'test/helpers/k8scheck'), ['build', '-o', checker, '.']);
-  // The schemas, from the modules' files (go mod download: the proxy, or the module cache).
-  const moduleDir = async (m: { module: string; version: string }) => {
-    const r = await go(tempDir('cga-moddl-'), ['mod', 'download', '-json', `${m.module}@${m.version}`]);
-    return JSON.parse(r.stdout).Dir as string;
-  };
-  const k8sDir = await moduleDir(KUBE_SCHEMAS.kubernetes);
-  const promDir = await moduleDir(KUBE_SCHEMAS.prometheusOperator);
-  schemas = join(tempDir('cga-kubeschemas-'), 'schemas');
-  const gen = spawnSync(checker, ['schemas', schemas, join(k8sDir, KUBE_SCHEMAS.kubernetes.file), ...KUBE_SCHEMAS.prometheusOperator.files.map((f) => join(promDir, f))], { encoding: 'utf8' });
-  expect(gen.status, gen.stdout + gen.stderr).toBe(0);
-  console.log(`[k8s] ${gen.stdout.trim()} (Kubernetes ${KUBE_SCHEMAS.kubernetes.version}, Prometheus Operator ${KUBE_SCHEMAS.prometheusOperator.version})`);
+  const kube = await kubeSchemas();
+  checker = kube.checker;
+  schemaLocation = kube.location;
+  console.log(`[k8s] ${kube.summary}`);
 });
 
 /** kubeconform -strict on a built output, with the offline schemas only (a kind without one is an error). */
 function conform(yaml: string): { ok: boolean; out: string; valid: number } {
-  const r = spawnSync(kubeconform, ['-strict', '-summary', '-schema-location', `${schemas}/{{.ResourceKind}}{{.KindSuffix}}.json`, '-'], { input: yaml, encoding: 'utf8' });
+  const r = spawnSync(kubeconform, ['-strict', '-summary', '-schema-location', schemaLocation, '-'], { input: yaml, encoding: 'utf8' });
   const valid = Number(/Valid: (\d+)/.exec(r.stdout)?.[1] ?? -1);
   return { ok: r.status === 0, out: r.stdout + r.stderr, valid };
 }
