@@ -278,7 +278,7 @@ describe('Dockerfile (static checks and lint, per --docker-base)', () => {
     const { dir } = await generate(args);
     const { command, env } = dockerBuildCommand(readFileSync(join(dir, 'Dockerfile'), 'utf8'));
     const out = /-o (\S+)/.exec(command)![1]!;
-    const r = await run('sh', ['-c', command], { cwd: dir, env: { ...env, TARGETOS: 'linux', TARGETARCH: arch, VERSION: 'v9.8.7-stamped' } });
+    const r = await run('sh', ['-c', command], { cwd: dir, env: { ...env, TARGETOS: 'linux', TARGETARCH: arch, VERSION: 'v9.8.7-stamped' }, timeoutMs: 540_000 });
     expect(r.code, `${command}\n${r.stdout}${r.stderr}`).toBe(0);
     const bin = join(dir, out);
     // The version is stamped in (-X main.version=$VERSION).
