@@ -2,7 +2,7 @@
 import { CliError } from './errors.js';
 import { Progress, type ProgressSink, type StepProgress } from './progress.js';
 
-interface Step {
+export interface Step {
   title: string;
   cmd: string;
   args: string[];
@@ -35,6 +35,8 @@ export interface VerifyOptions {
   log: (line: string) => void;
   /** Live progress (a terminal, or plain lines every 10 s); without it, only each step's final line. */
   progress?: ProgressSink;
+  /** Steps of the caller's, run in order after go vet and go build passed. */
+  after?: readonly Step[];
 }
 
 function seconds(ms: number): string {
@@ -45,13 +47,14 @@ function seconds(ms: number): string {
  * Verifies a module on its own (GOWORK=off: a service staged inside a
  * monorepo is not in its go.work yet); the options may add to the environment.
  */
-export async function verify(dir: string, { env, log, progress }: VerifyOptions): Promise<void> {
+export async function verify(dir: string, { env, log, progress, after = [] }: VerifyOptions): Promise<void> {
   log('Verifying with the Go toolchain:');
   const display = new Progress(log, progress);
   const goEnv = { GOWORK: 'off', ...env };
   try {
     await runSteps(dir, [TIDY, GOFMT], goEnv, display);
     await vetAlongsideLink(dir, goEnv, display);
+    await runSteps(dir, after, goEnv, display);
   } finally {
     display.stop();
   }

@@ -14,7 +14,7 @@ import { inquirerAsker, type Asker } from '../options/prompts.js';
 import { FIELD_TYPES, MODIFIERS_HELP, parseField, parseFields, parseResourceName, type Field, type Resource } from '../resources/fields.js';
 import { checkToolchain, formatMergedGo, loadService, printDiffs, printPlan, readDisk, rendered, renderResource, type Io } from '../service.js';
 import { VERSION } from '../version.js';
-import { verify } from '../verify.js';
+import { verify, type Step } from '../verify.js';
 import { applyWrites, type Write } from '../write.js';
 import { findClash, nextMigration } from './clashes.js';
 
@@ -102,10 +102,22 @@ export async function add(args: ParsedArgs, io: Io): Promise<void> {
 }
 
 /**
- * Runs the verification (go mod tidy, gofmt -l, go vet, go build) on a copy
- * of the project next to it, with the new files in, so that a failure
- * leaves the project as it was. Returns go.mod and go.sum as tidy left them,
- * when they changed.
+ * The project's own check of api/openapi.yaml against the routes Gin serves
+ * (and of the document's validity): verification runs it when the document
+ * is among the writes, so that a resource whose paths and routes disagree
+ * is refused like one that does not build.
+ */
+export const DOCUMENT_STEP: Step = {
+  title: "go test -run '^TestDocumentListsEveryRoute$' ./internal/server/",
+  cmd: 'go',
+  args: ['test', '-count=1', '-run', '^TestDocumentListsEveryRoute$', './internal/server/'],
+};
+
+/**
+ * Runs the verification (go mod tidy, gofmt -l, go vet, go build, and
+ * DOCUMENT_STEP when api/openapi.yaml changes) on a copy of the project next
+ * to it, with the new files in, so that a failure leaves the project as it
+ * was. Returns go.mod and go.sum as tidy left them, when they changed.
  */
 async function verifyOnCopy(root: string, writes: readonly Write[], io: Io): Promise<Write[]> {
   const copy = join(dirname(root), `.${basename(root)}.create-gin-app-${process.pid}-add`);
@@ -114,7 +126,7 @@ async function verifyOnCopy(root: string, writes: readonly Write[], io: Io): Pro
   try {
     cpSync(root, copy, { recursive: true, filter: (src) => !/(^|\/)(\.git|node_modules)$/.test(src) });
     applyWrites(copy, writes);
-    await verify(copy, { log: io.out, progress: io.progress });
+    await verify(copy, { log: io.out, progress: io.progress, after: writes.some((w) => w.path === 'api/openapi.yaml') ? [DOCUMENT_STEP] : [] });
     const tidied: Write[] = [];
     for (const f of ['go.mod', 'go.sum']) {
       const now = existsSync(join(copy, f)) ? readFileSync(join(copy, f), 'utf8') : undefined;

@@ -3,8 +3,8 @@
  * resources (default SQLite, and --db postgres --redis) is valid OpenAPI
  * 3.1, lists every route Gin serves and matches every response of the
  * project's own handler tests; a real process enforces it (415, 413, 400
- * naming the field, one JSON value, bounded text and pages, merge patch)
- * and writes nothing on a refusal; a Go client generated from it with
+ * naming the field, one JSON value, bounded text and pages, merge patch),
+ * writes nothing on a refusal and serves the document as written; a Go client generated from it with
  * oapi-codegen drives a resource; the docs page renders the routes in a
  * real headless Chromium; update --check reports the document's drift.
  */
@@ -26,8 +26,8 @@ const output = (r: RunResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
 const RESOURCES = [
   ['orders', 'customer:string:unique:max=100', 'total:float:min=0', 'quantity:int:min=1:max=1000', 'note:text:optional', 'paid:bool', 'due:time:optional'],
-  // body: text without max, bounded by the document at 64 KiB.
-  ['notes', 'title:string', 'body:text'],
+  // body: text without max, bounded by the document at 64 KiB; summary: a text with its own max.
+  ['notes', 'title:string', 'body:text', 'summary:text:optional:max=500'],
 ] as const;
 
 const SETS = [
@@ -131,6 +131,7 @@ describe.each(SETS)('API contract: $name with two resources', ({ args, db }) => 
         ['limit past the page', await call(svc, 'GET', '/notes?limit=11'), 400],
         ['a PATCH that is not a merge patch', await call(svc, 'PATCH', '/orders/1', '{"paid":false}', 'application/json'), 415],
         ['null for a required field', await call(svc, 'PATCH', '/orders/1', '{"customer":null}'), 400],
+        ['a text past its max=500', await call(svc, 'POST', '/notes', JSON.stringify({ title: 't', body: 'b', summary: 'x'.repeat(501) })), 400],
       ];
       for (const [what, answer, status] of refused) expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBe(status);
       expect(refused[0]![1].body.fields).toEqual({ discount: 'is not a field of this resource' });
@@ -138,7 +139,17 @@ describe.each(SETS)('API contract: $name with two resources', ({ args, db }) => 
       expect(refused[6]![1].body.fields).toEqual({ customer: 'is required' });
       expect(refused[7]![1].body.fields).toEqual({ body: 'must be at most 65535 characters' });
       expect(refused[10]![1].body.fields).toHaveProperty('customer');
+      expect(refused[11]![1].body.fields).toEqual({ summary: 'must be at most 500 characters' });
       expect(await count()).toBe(1);
+      // The refused notes wrote nothing; the bound itself is accepted.
+      expect((await call(svc, 'GET', '/notes')).body).toEqual({ notes: [], next_cursor: '' });
+      expect((await call(svc, 'POST', '/notes', JSON.stringify({ title: 't', body: 'b', summary: 'x'.repeat(500) }))).status).toBe(201);
+
+      // The document as written, over HTTP.
+      const served = await fetch(`${svc.url}/api/v1/openapi.yaml`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('application/yaml');
+      expect(await served.text()).toBe(readFileSync(join(dir, 'api/openapi.yaml'), 'utf8'));
       expect((await call(svc, 'GET', '/orders/1')).body.paid).toBe(true);
 
       // An oversized chunked body (no Content-Length) is 413, not 400.
@@ -255,6 +266,8 @@ describe('API contract: bounded memory, a generated client, the docs page, drift
     const { dir: without } = await generate(['--no-api-docs', '--no-k8s']);
     expect(readFileSync(join(without, 'go.mod'), 'utf8')).not.toContain('swgui');
     expect(readFileSync(join(without, 'api/openapi.yaml'), 'utf8')).not.toContain('/docs/');
+    // Generation vetted and built it; its own tests (the route comparison without the docs route included) pass too.
+    await go(without, ['test', '-count=1', './...']);
     // The prod overlay turns the page off.
     expect(readFileSync(join(dir, 'deploy/k8s/overlays/prod/kustomization.yaml'), 'utf8')).toMatch(/- API_DOCS=false/);
   });

@@ -220,6 +220,8 @@ describe('add resource on SQLite (the default project)', () => {
     const r = await addOrders(dir);
     expect(r.stdout).toMatch(/^Plan for \.: add resource orders \(6 fields, migration 0002\)$/m);
     expect(r.stdout).toMatch(/✔ go build/);
+    // The document changed: the project's own route comparison ran on the copy.
+    expect(r.stdout).toMatch(/✔ go test -run '\^TestDocumentListsEveryRoute\$' \.\/internal\/server\/ \(\d+\.\ds\)/);
     expect(r.stdout).toContain('Added resource orders to ., verified');
     for (const f of [
       'internal/database/migrations/sqlite/0002_orders.sql',
@@ -424,6 +426,7 @@ describe('--dry-run', () => {
       expect(r.stdout).toMatch(new RegExp(`^\\s+create\\s+${f.replace(/\./g, '\\.')}$`, 'm'));
     }
     expect(r.stdout).toMatch(/^\s+update\s+internal\/server\/resources\.go$/m);
+    expect(r.stdout).toMatch(/^\s+update\s+api\/openapi\.yaml$/m);
     expect(r.stdout).toMatch(/^\s+update\s+gin-app\.json$/m);
     expect(r.stdout).toContain('+++ b/internal/server/resources.go');
     expect(r.stdout).toMatch(/^\+\s+addOrderRoutes\(api, r\.Orders\)$/m);
@@ -481,6 +484,20 @@ describe('a failed verification', () => {
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(dirname(dir))).toEqual(['svc']);
     expect(JSON.parse(read(dir, 'gin-app.json')).resources ?? []).toEqual([]);
+  });
+
+  it('a document that no longer lists a route Gin serves fails the document step, and nothing is written', { timeout: LONG }, async () => {
+    const dir = await copyOf([]);
+    // Your edit of api/openapi.yaml: the ping operation gone (merged into the resource's document as any edit is).
+    writeFileSync(join(dir, 'api/openapi.yaml'), read(dir, 'api/openapi.yaml').replace(/\n {2}\/api\/v1\/ping:\n(?: {4}.*\n)+/, '\n'));
+    const before = snapshot(dir);
+    const r = await runCli(ADD_ORDERS, { cwd: dir });
+    expect(r.code, output(r)).toBe(1);
+    expect(r.stdout).toMatch(/✔ go build/);
+    expect(reason(r)).toBe("create-gin-app: go test -run '^TestDocumentListsEveryRoute$' ./internal/server/ failed (details below); nothing was written");
+    expect(r.stdout + r.stderr).toMatch(/GET \/api\/v1\/ping/);
+    expect(snapshot(dir)).toEqual(before);
+    expect(readdirSync(dirname(dir))).toEqual(['svc']);
   });
 });
 

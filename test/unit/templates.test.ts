@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PINNED } from '../../scripts/go-tools.mjs';
 import { features } from '../../src/features/index.js';
 import type { Feature } from '../../src/features/feature.js';
 import { plan, requiredGo } from '../../src/plan.js';
@@ -86,6 +87,13 @@ describe('templates', () => {
         expect(file('README.md')).toContain(`| \`${s.env}\` | \`-${s.env.toLowerCase().replaceAll('_', '-')}\` |`);
       }
     }
+  });
+
+  it('tells the generated README\'s readers the oapi-codegen our client test is pinned to', async () => {
+    const readme = plan(await answers(), templates).files.find((f) => f.path === 'README.md')!.content;
+    const { pkg, version } = PINNED['oapi-codegen'];
+    const runs = [...readme.matchAll(/go run (\S*oapi-codegen\S*)@(\S+)/g)].map((m) => `${m[1]}@${m[2]}`);
+    expect(runs).toEqual([`${pkg}@${version}`]);
   });
 
   it('rejects two features that render the same file', async () => {
